@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'nx-docker',
+  preset: '../../jest.preset.js',
+  coverageDirectory: '../../coverage/tools/nx-docker',
+};
