@@ -27,6 +27,7 @@ const esmPackages = [
 module.exports = {
   ...nxPreset,
   testEnvironment: 'node',
+  setupFiles: [require('node:path').join(__dirname, 'tools/scripts/jest/load-service-env.cjs')],
   transform: {
     '^.+\\.[cm]?[tj]s$': [
       '@swc/jest',
