@@ -1,6 +1,6 @@
 const nxPreset = require('@nx/jest/preset').default;
 
-// execa 9, p-retry 7 and their dependencies ship only ES modules. Jest's CommonJS runtime
+// execa 9, p-retry 7, cookie (under Fastify's inject) and their dependencies ship only ES modules. Jest's CommonJS runtime
 // cannot require them, so swc transforms them along with our TypeScript.
 const esmPackages = [
   'execa',

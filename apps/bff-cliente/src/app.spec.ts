@@ -1,0 +1,160 @@
+import {
+  closedPort,
+  createTestDatabase,
+  spawnService,
+  startSlowServer,
+  type ServiceProcess,
+  type TestDatabase,
+} from '@ventas/service-kit';
+import type { FastifyInstance } from 'fastify';
+import { join } from 'node:path';
+import { buildApp } from './app';
+import type { Config } from './config';
+
+// The real cliente-service, bundled and run as a process on its own database: no mock of our own services.
+const CLIENTE = join(__dirname, '../../cliente-service/src');
+
+function testConfig(clienteUrl: string, timeoutMs = 2000): Config {
+  return {
+    PORT: 0,
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    SERVICE_NAME: 'bff-cliente',
+    SHUTDOWN_TIMEOUT_MS: 1000,
+    CLIENTE_SERVICE_URL: clienteUrl,
+    UPSTREAM_TIMEOUT_MS: timeoutMs,
+  };
+}
+
+describe('bff-cliente over a real cliente-service', () => {
+  let database: TestDatabase;
+  let cliente: ServiceProcess;
+  let app: FastifyInstance;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('bff_cliente');
+    const env = { DATABASE_URL: database.url };
+    const populate = await spawnService({ entry: join(CLIENTE, 'populate-db.ts'), env });
+    expect(await populate.exited).toBe(0);
+    cliente = await spawnService({ entry: join(CLIENTE, 'main.ts'), env, healthPath: '/api/health' });
+  });
+
+  beforeEach(async () => {
+    app = buildApp(testConfig(cliente.url));
+    await app.ready();
+  });
+
+  afterEach(() => app?.close());
+
+  afterAll(async () => {
+    await cliente?.stop();
+    await database?.drop();
+  });
+
+  it('is live and ready while cliente-service answers', async () => {
+    expect((await app.inject({ url: '/health' })).statusCode).toBe(200);
+    const ready = await app.inject({ url: '/ready' });
+    expect(ready.statusCode).toBe(200);
+    expect(ready.json().checks['cliente-service'].status).toBe('up');
+  });
+
+  it('lists customers with the query passed through', async () => {
+    const response = await app.inject({ url: '/api/customers?city=Santiago&limit=2' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({ total: 3, limit: 2 });
+    expect(response.json().items).toHaveLength(2);
+  });
+
+  it('composes a profile from cliente-service', async () => {
+    const response = await app.inject({ url: '/api/profile/1', headers: { 'x-request-id': 'trace-1' } });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({
+      id: 1,
+      fullName: 'María González',
+      initials: 'MG',
+      completeness: 100,
+      contact: { city: 'Santiago' },
+    });
+    expect(response.headers['x-request-id']).toBe('trace-1');
+    // The request id travelled to cliente-service's logs.
+    expect(cliente.logs().some((line) => line['requestId'] === 'trace-1')).toBe(true);
+  });
+
+  it('relays 404 JSON for a missing customer', async () => {
+    for (const url of ['/api/profile/99999', '/api/customers/99999']) {
+      const response = await app.inject({ url });
+      expect(response.statusCode).toBe(404);
+      expect(response.json().error).toEqual({ code: 'NOT_FOUND', message: 'Customer 99999 does not exist' });
+    }
+  });
+
+  it('signs a customer up, then relays 409 for the same email and 400 field errors', async () => {
+    const payload = { email: 'tomas.vera@example.com', firstName: 'Tomás', lastName: 'Vera' };
+    const created = await app.inject({ method: 'POST', url: '/api/customers', payload });
+    expect(created.statusCode).toBe(201);
+    expect(created.json()).toMatchObject({
+      fullName: 'Tomás Vera',
+      completeness: 0,
+      missingFields: ['phone', 'city'],
+    });
+    const duplicate = await app.inject({ method: 'POST', url: '/api/customers', payload });
+    expect(duplicate.statusCode).toBe(409);
+    const invalid = await app.inject({ method: 'POST', url: '/api/customers', payload: { email: 'x' } });
+    expect(invalid.statusCode).toBe(400);
+    expect(invalid.json().error.fields.map((f: { field: string }) => f.field)).toEqual(
+      expect.arrayContaining(['body.email', 'body.firstName']),
+    );
+  });
+
+  it('updates the profile and returns it composed', async () => {
+    const response = await app.inject({ method: 'PATCH', url: '/api/profile/5', payload: { city: null } });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({ id: 5, contact: { city: null }, missingFields: ['city'] });
+    const forbidden = await app.inject({
+      method: 'PATCH',
+      url: '/api/profile/5',
+      payload: { email: 'a@b.cl' },
+    });
+    expect(forbidden.statusCode).toBe(400);
+  });
+
+  describe('when cliente-service is unreachable', () => {
+    it('answers 502 JSON when it is down, and readiness 503 names it', async () => {
+      const down = buildApp(testConfig(`http://127.0.0.1:${await closedPort()}`));
+      try {
+        const response = await down.inject({ url: '/api/profile/1' });
+        expect(response.statusCode).toBe(502);
+        expect(response.json().error).toMatchObject({
+          code: 'UPSTREAM_UNAVAILABLE',
+          upstream: 'cliente-service',
+        });
+        const ready = await down.inject({ url: '/ready' });
+        expect(ready.statusCode).toBe(503);
+        expect(ready.json().down).toEqual(['cliente-service']);
+      } finally {
+        await down.close();
+      }
+    });
+
+    it('answers 504 JSON when it is slow, without hanging', async () => {
+      const slow = await startSlowServer(10000);
+      const app = buildApp(testConfig(slow.url, 200));
+      try {
+        const started = Date.now();
+        const response = await app.inject({
+          method: 'POST',
+          url: '/api/customers',
+          payload: { email: 'a@b.cl' },
+        });
+        expect(response.statusCode).toBe(504);
+        expect(response.json().error).toMatchObject({ code: 'UPSTREAM_TIMEOUT' });
+        // Far below the upstream's 10 s delay: the deadline cut it (slack for a loaded CI box).
+        expect(Date.now() - started).toBeLessThan(5000);
+        expect(slow.hits()).toBe(1);
+      } finally {
+        await app.close();
+        await slow.close();
+      }
+    });
+  });
+});

@@ -1,0 +1,49 @@
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { createApp, healthPlugin, UpstreamClient } from '@ventas/service-kit';
+import type { FastifyInstance } from 'fastify';
+import type { Config } from './config';
+import {
+  LogSaleEventPublisher,
+  regionFromQueueUrl,
+  SqsSaleEventPublisher,
+  type SaleEventPublisher,
+} from './domain/sale-events';
+import { catalogRoutes } from './routes/catalog.routes';
+import { salesRoutes } from './routes/sales.routes';
+
+function salePublisher(config: Config, app: FastifyInstance): SaleEventPublisher {
+  if (!config.VENTAS_QUEUE_URL) return new LogSaleEventPublisher(app.log);
+  const client = new SQSClient({ region: config.AWS_REGION ?? regionFromQueueUrl(config.VENTAS_QUEUE_URL) });
+  app.addHook('onClose', async () => client.destroy());
+  return new SqsSaleEventPublisher(client, config.VENTAS_QUEUE_URL);
+}
+
+/** The point-of-sale backend, never listening: main.ts starts it, tests inject into it. */
+export function buildApp(config: Config): FastifyInstance {
+  const app = createApp(config);
+  const catalogo = new UpstreamClient({
+    name: 'catalogo-service',
+    baseUrl: config.CATALOGO_SERVICE_URL,
+    timeoutMs: config.UPSTREAM_TIMEOUT_MS,
+  });
+  const probe = new UpstreamClient({
+    name: 'catalogo-service',
+    baseUrl: config.CATALOGO_SERVICE_URL,
+    timeoutMs: 2000,
+    retries: 0,
+  });
+  app.register(healthPlugin, {
+    livenessPaths: ['/health'],
+    readinessPaths: ['/ready'],
+    checkTimeoutMs: 2500,
+    checks: {
+      'catalogo-service': async () => {
+        const response = await probe.get('/health');
+        if (response.status !== 200) throw new Error(`catalogo-service health answered ${response.status}`);
+      },
+    },
+  });
+  app.register(catalogRoutes, { catalogo });
+  app.register(salesRoutes, { catalogo, publisher: salePublisher(config, app), taxRate: config.TAX_RATE });
+  return app;
+}

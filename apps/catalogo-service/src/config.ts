@@ -1,0 +1,18 @@
+import {
+  baseConfigProperties,
+  databaseConfigProperties,
+  defineConfigSchema,
+  type BaseConfig,
+  type DatabaseConfig,
+} from '@ventas/service-kit';
+
+export type Config = BaseConfig & DatabaseConfig;
+
+export const configSchema = defineConfigSchema(
+  {
+    ...databaseConfigProperties,
+    PORT: { ...baseConfigProperties.PORT, default: 8000 },
+    SERVICE_NAME: { ...baseConfigProperties.SERVICE_NAME, default: 'catalogo-service' },
+  },
+  ['DATABASE_URL'],
+);

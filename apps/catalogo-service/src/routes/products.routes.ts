@@ -1,0 +1,157 @@
+import { badRequest, conflict, HttpError, notFound } from '@ventas/service-kit';
+import type { FastifyInstance } from 'fastify';
+import type { ProductFilters } from '../db/product-query';
+import {
+  createProduct,
+  getProduct,
+  listCategories,
+  listProducts,
+  reserveStock,
+  type NewProduct,
+} from '../db/products.repository';
+import type { ReservationLine } from '../domain/reservation';
+import { idParamsSchema, productSchema } from './schemas';
+
+const PG_UNIQUE_VIOLATION = '23505';
+const PG_FOREIGN_KEY_VIOLATION = '23503';
+
+export async function productsRoutes(app: FastifyInstance) {
+  app.get('/api/categories', async () => ({ items: await listCategories(app.db) }));
+
+  app.get<{ Querystring: Partial<ProductFilters> }>(
+    '/api/products',
+    {
+      schema: {
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            category: { type: 'string', minLength: 1 },
+            categoryId: { type: 'integer', minimum: 1 },
+            q: { type: 'string', minLength: 1, maxLength: 100 },
+            minPrice: { type: 'number', minimum: 0 },
+            maxPrice: { type: 'number', minimum: 0 },
+            inStock: { type: 'boolean' },
+            sort: { type: 'string', enum: ['id', 'name', 'price', '-price'], default: 'id' },
+            limit: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
+            offset: { type: 'integer', minimum: 0, default: 0 },
+          },
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              items: { type: 'array', items: productSchema },
+              total: { type: 'integer' },
+              limit: { type: 'integer' },
+              offset: { type: 'integer' },
+            },
+          },
+        },
+      },
+    },
+    async (request) => {
+      const filters = request.query as ProductFilters;
+      const { items, total } = await listProducts(app.db, filters);
+      return { items, total, limit: filters.limit, offset: filters.offset };
+    },
+  );
+
+  app.get<{ Params: { id: number } }>(
+    '/api/products/:id',
+    { schema: { params: idParamsSchema, response: { 200: productSchema } } },
+    async (request) => {
+      const product = await getProduct(app.db, request.params.id);
+      if (!product) throw notFound(`Product ${request.params.id} does not exist`);
+      return product;
+    },
+  );
+
+  app.post<{ Body: NewProduct }>(
+    '/api/products',
+    {
+      schema: {
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['sku', 'name', 'categoryId', 'price', 'stock'],
+          properties: {
+            sku: { type: 'string', pattern: '^[A-Z0-9][A-Z0-9-]{1,31}$' },
+            name: { type: 'string', minLength: 1, maxLength: 200 },
+            description: { type: 'string', maxLength: 2000 },
+            categoryId: { type: 'integer', minimum: 1 },
+            price: { type: 'number', minimum: 0, maximum: 1000000 },
+            stock: { type: 'integer', minimum: 0, maximum: 1000000 },
+          },
+        },
+        response: { 201: productSchema },
+      },
+    },
+    async (request, reply) => {
+      try {
+        const product = await createProduct(app.db, request.body);
+        return reply.code(201).header('location', `/api/products/${product.id}`).send(product);
+      } catch (err) {
+        const code = (err as { code?: string }).code;
+        if (code === PG_UNIQUE_VIOLATION)
+          throw conflict(`A product with SKU ${request.body.sku} already exists`);
+        if (code === PG_FOREIGN_KEY_VIOLATION) {
+          throw badRequest('The request is not valid', [
+            { field: 'body.categoryId', message: `category ${request.body.categoryId} does not exist` },
+          ]);
+        }
+        throw err;
+      }
+    },
+  );
+
+  // All lines or none: used by bff-venta when a sale is made.
+  app.post<{ Body: { items: ReservationLine[]; reference?: string } }>(
+    '/api/products/reservations',
+    {
+      schema: {
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['items'],
+          properties: {
+            reference: { type: 'string', maxLength: 100 },
+            items: {
+              type: 'array',
+              minItems: 1,
+              maxItems: 100,
+              items: {
+                type: 'object',
+                additionalProperties: false,
+                required: ['productId', 'quantity'],
+                properties: {
+                  productId: { type: 'integer', minimum: 1, maximum: 2147483647 },
+                  quantity: { type: 'integer', minimum: 1, maximum: 100000 },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      const outcome = await reserveStock(app.db, request.body.items, request.body.reference);
+      if (outcome.kind === 'missing') {
+        throw new HttpError(
+          404,
+          'PRODUCT_NOT_FOUND',
+          `Products ${outcome.productIds.join(', ')} do not exist`,
+          {
+            productIds: outcome.productIds,
+          },
+        );
+      }
+      if (outcome.kind === 'short') {
+        throw new HttpError(409, 'INSUFFICIENT_STOCK', 'Not enough stock; nothing was reserved', {
+          shortages: outcome.shortages,
+        });
+      }
+      return reply.code(201).send({ reservationId: outcome.reservationId, items: outcome.items });
+    },
+  );
+}

@@ -1,0 +1,15 @@
+import type { Config } from '../config';
+
+export function testConfig(databaseUrl: string): Config {
+  return {
+    PORT: 0,
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    SERVICE_NAME: 'cliente-service',
+    SHUTDOWN_TIMEOUT_MS: 1000,
+    DATABASE_URL: databaseUrl,
+    DB_CONNECT_ATTEMPTS: 2,
+    DB_CONNECT_DELAY_MS: 10,
+    DB_POOL_MAX: 10,
+  };
+}

@@ -1,0 +1,30 @@
+// Public API of the service kit: every service builds on these and nothing else from this folder.
+export { createApp } from './lib/app/create-app';
+export {
+  baseConfigProperties,
+  databaseConfigProperties,
+  defineConfigSchema,
+  type BaseConfig,
+  type ConfigSchema,
+  type DatabaseConfig,
+} from './lib/config/base-config';
+export { ConfigError, loadConfig } from './lib/config/load-config';
+export { databasePlugin, pingDatabase } from './lib/db/database.plugin';
+export { normalizeDatabaseUrl, redactDatabaseUrl } from './lib/db/database-url';
+export { connectWithRetry, createPool, type KitLogger } from './lib/db/pool';
+export { errorHandler, toFieldErrors } from './lib/errors/error-handler';
+export { badRequest, conflict, HttpError, notFound, type FieldError } from './lib/errors/http-error';
+export { healthPlugin, type HealthPluginOptions, type ReadinessCheck } from './lib/health/health.plugin';
+export {
+  UpstreamClient,
+  UpstreamError,
+  type UpstreamClientOptions,
+  type UpstreamResponse,
+} from './lib/http/upstream-client';
+export { jsonLogger } from './lib/logging/json-logger';
+export { loggerOptions } from './lib/logging/logger-options';
+export { exitOnStartupError, startServer } from './lib/server/start-server';
+// Test helpers (esbuild is loaded lazily, only by spawnService).
+export { spawnService, SERVICE_BUNDLE_OPTIONS, type ServiceProcess } from './lib/testing/service-process';
+export { createTestDatabase, POSTGRES_HINT, type TestDatabase } from './lib/testing/test-database';
+export { closedPort, startSlowServer, type SlowServer } from './lib/testing/test-servers';

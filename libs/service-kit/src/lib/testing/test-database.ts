@@ -1,0 +1,44 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+
+export interface TestDatabase {
+  name: string;
+  /** postgres:// URL of the fresh database. */
+  url: string;
+  drop(): Promise<void>;
+}
+
+export const POSTGRES_HINT = 'TEST_DATABASE_URL is not set: run: bash tools/scripts/postgres.sh start';
+
+export function testDatabaseAdminUrl(): string {
+  const url = process.env['TEST_DATABASE_URL'];
+  if (!url) throw new Error(POSTGRES_HINT);
+  return url;
+}
+
+async function admin<T>(fn: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: testDatabaseAdminUrl() });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * A database of its own for one test file (`<prefix>_test_<random>`), so parallel jest workers never collide.
+ * Call drop() in afterAll.
+ */
+export async function createTestDatabase(prefix: string): Promise<TestDatabase> {
+  const name = `${prefix.replace(/[^a-z0-9_]/gi, '_').toLowerCase()}_test_${randomBytes(4).toString('hex')}`;
+  await admin((client) => client.query(`CREATE DATABASE "${name}"`));
+  const url = new URL(testDatabaseAdminUrl());
+  url.pathname = `/${name}`;
+  return {
+    name,
+    url: url.toString(),
+    drop: () =>
+      admin((client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
+  };
+}
