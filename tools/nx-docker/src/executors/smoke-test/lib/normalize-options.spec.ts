@@ -1,0 +1,98 @@
+import { normalizeOptions } from './normalize-options';
+
+const context = { root: '/ws', projectName: 'catalogo-service' };
+
+describe('normalizeOptions', () => {
+  it('defaults every option', () => {
+    expect(normalizeOptions({}, context)).toEqual({
+      project: 'catalogo-service',
+      workspaceRoot: '/ws',
+      expectations: { platform: 'linux/amd64', port: 8000, maxSizeMb: 500 },
+      port: 8000,
+      healthPath: '/health',
+      timeoutSeconds: 60,
+      stopTimeoutSeconds: 10,
+      healthIntervalSeconds: 1,
+      env: {},
+      envFile: null,
+      endpoints: [],
+      services: [],
+      labels: {},
+      logLines: 40,
+    });
+  });
+
+  it('normalizes endpoints, services and paths', () => {
+    const options = normalizeOptions(
+      {
+        port: 8001,
+        envFile: 'apps/x/.env.smoke',
+        endpoints: [{ path: '/api/x', method: 'post', status: 201, json: { ok: true } }, { path: '/y' }],
+        services: [
+          { alias: 'db', image: 'postgres:15-bookworm', env: { POSTGRES_DB: 'x' } },
+          { alias: 'catalogo', project: 'catalogo-service', envFile: '/abs/.env', command: ['serve'] },
+        ],
+      },
+      context,
+    );
+    expect(options.expectations.port).toBe(8001);
+    expect(options.envFile).toBe('/ws/apps/x/.env.smoke');
+    expect(options.endpoints).toEqual([
+      { path: '/api/x', method: 'POST', status: 201, bodyContains: null, json: { ok: true } },
+      { path: '/y', method: 'GET', status: 200, bodyContains: null, json: null },
+    ]);
+    expect(options.services).toEqual([
+      {
+        alias: 'db',
+        source: { kind: 'image', ref: 'postgres:15-bookworm' },
+        env: { POSTGRES_DB: 'x' },
+        envFile: null,
+        command: [],
+        healthCmd: null,
+      },
+      {
+        alias: 'catalogo',
+        source: { kind: 'project', project: 'catalogo-service' },
+        env: {},
+        envFile: '/abs/.env',
+        command: ['serve'],
+        healthCmd: null,
+      },
+    ]);
+  });
+
+  it.each([
+    [{ port: 0 }, /port 0 is not a TCP port/],
+    [{ port: 8000.5 }, /port 8000.5 is not a TCP port/],
+    [{ healthPath: 'health' }, /healthPath 'health' must start with '\/'/],
+    [{ timeoutSeconds: 0 }, /timeoutSeconds must be a positive number, got 0/],
+    [{ maxSizeMb: -1 }, /maxSizeMb must be a positive number/],
+    [{ healthIntervalSeconds: -1 }, /healthIntervalSeconds must be a non-negative number/],
+    [{ endpoints: [{ path: 'x' }] }, /endpoint path 'x' must start with '\/'/],
+    [{ endpoints: [{ path: '/x', status: 999 }] }, /expects status 999, which is not an HTTP status/],
+    [{ env: { 'BAD-KEY': 'x' } }, /env key 'BAD-KEY' is not a valid variable name/],
+    [{ services: [{ alias: 'DB', image: 'p' }] }, /service alias 'DB' must be a lower-case DNS name/],
+    [{ services: [{ alias: 'db' }] }, /service 'db' needs exactly one of "image".*or "project"/],
+    [{ services: [{ alias: 'db', image: 'a', project: 'b' }] }, /needs exactly one of/],
+    [
+      {
+        services: [
+          { alias: 'db', image: 'a' },
+          { alias: 'db', image: 'b' },
+        ],
+      },
+      /two services use the alias 'db'/,
+    ],
+    [{ labels: { 'ventas.smoke': 'x' } }, /label 'ventas.smoke' is set by the smoke test itself/],
+    [{ labels: { 'bad label': 'x' } }, /label 'bad label' is not a valid Docker label key/],
+  ])('rejects %j', (raw, message) => {
+    expect(() => normalizeOptions(raw as never, context)).toThrow(message);
+    expect(() => normalizeOptions(raw as never, context)).toThrow(
+      /^Invalid smoke-test option for catalogo-service: /,
+    );
+  });
+
+  it('needs a project', () => {
+    expect(() => normalizeOptions({}, { root: '/ws', projectName: undefined })).toThrow(/project target/);
+  });
+});

@@ -1,0 +1,158 @@
+import type { ExecutorContext } from '@nx/devkit';
+import { isAbsolute, join } from 'node:path';
+import type { ImageExpectations } from '../../../lib/checks';
+import { NxDockerError } from '../../../lib/errors';
+import type { SmokeTestExecutorSchema, SmokeTestService } from '../schema';
+
+export interface NormalizedEndpoint {
+  path: string;
+  method: string;
+  status: number;
+  bodyContains: string | null;
+  json: Record<string, unknown> | null;
+}
+
+export type ServiceSource = { kind: 'image'; ref: string } | { kind: 'project'; project: string };
+
+export interface NormalizedService {
+  alias: string;
+  source: ServiceSource;
+  env: Record<string, string>;
+  envFile: string | null;
+  command: string[];
+  healthCmd: string | null;
+}
+
+export interface NormalizedSmokeTestOptions {
+  project: string;
+  workspaceRoot: string;
+  expectations: ImageExpectations;
+  port: number;
+  healthPath: string;
+  timeoutSeconds: number;
+  stopTimeoutSeconds: number;
+  healthIntervalSeconds: number;
+  env: Record<string, string>;
+  /** Absolute path. */
+  envFile: string | null;
+  endpoints: NormalizedEndpoint[];
+  services: NormalizedService[];
+  labels: Record<string, string>;
+  logLines: number;
+}
+
+const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
+// A DNS label: what Docker accepts as a network alias and a container-name suffix.
+const ALIAS = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+const LABEL_KEY = /^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$/i;
+
+/** The only reader of the raw options: everything after this sees defaulted, validated values. */
+export function normalizeOptions(
+  raw: SmokeTestExecutorSchema,
+  context: Pick<ExecutorContext, 'root' | 'projectName'>,
+): NormalizedSmokeTestOptions {
+  const project = context.projectName;
+  if (!project)
+    throw new NxDockerError('smoke-test must run as a project target (no project name in context).');
+  const fail = (what: string, hint?: string): never => {
+    throw new NxDockerError(`Invalid smoke-test option for ${project}: ${what}`, { hint });
+  };
+
+  const port = raw.port ?? 8000;
+  if (!Number.isInteger(port) || port < 1 || port > 65535) fail(`port ${port} is not a TCP port (1-65535).`);
+  const healthPath = raw.healthPath ?? '/health';
+  if (!healthPath.startsWith('/')) fail(`healthPath '${healthPath}' must start with '/'.`);
+  const positive = (name: string, value: number, allowZero = false): number => {
+    if (!(typeof value === 'number' && Number.isFinite(value) && (allowZero ? value >= 0 : value > 0))) {
+      fail(`${name} must be a ${allowZero ? 'non-negative' : 'positive'} number, got ${String(value)}.`);
+    }
+    return value;
+  };
+
+  const endpoints = (raw.endpoints ?? []).map((endpoint): NormalizedEndpoint => {
+    if (!endpoint.path?.startsWith('/')) fail(`endpoint path '${endpoint.path}' must start with '/'.`);
+    const status = endpoint.status ?? 200;
+    if (!Number.isInteger(status) || status < 100 || status > 599) {
+      fail(`endpoint ${endpoint.path} expects status ${status}, which is not an HTTP status.`);
+    }
+    return {
+      path: endpoint.path,
+      method: (endpoint.method ?? 'GET').toUpperCase(),
+      status,
+      bodyContains: endpoint.bodyContains ?? null,
+      json: endpoint.json ?? null,
+    };
+  });
+
+  const services = (raw.services ?? []).map((service) => normalizeService(service, context.root, fail));
+  const aliases = services.map((s) => s.alias);
+  const duplicate = aliases.find((alias, i) => aliases.indexOf(alias) !== i);
+  if (duplicate) fail(`two services use the alias '${duplicate}'.`);
+
+  const labels = raw.labels ?? {};
+  for (const key of Object.keys(labels)) {
+    if (!LABEL_KEY.test(key)) fail(`label '${key}' is not a valid Docker label key.`);
+    if (key === 'ventas.smoke') fail(`label 'ventas.smoke' is set by the smoke test itself.`);
+  }
+
+  return {
+    project,
+    workspaceRoot: context.root,
+    expectations: {
+      platform: raw.platform ?? 'linux/amd64',
+      port,
+      maxSizeMb: positive('maxSizeMb', raw.maxSizeMb ?? 500),
+    },
+    port,
+    healthPath,
+    timeoutSeconds: positive('timeoutSeconds', raw.timeoutSeconds ?? 60),
+    stopTimeoutSeconds: Math.ceil(positive('stopTimeoutSeconds', raw.stopTimeoutSeconds ?? 10)),
+    healthIntervalSeconds: positive('healthIntervalSeconds', raw.healthIntervalSeconds ?? 1, true),
+    env: checkEnv(raw.env ?? {}, 'env', fail),
+    envFile: raw.envFile ? resolvePath(context.root, raw.envFile) : null,
+    endpoints,
+    services,
+    labels,
+    logLines: positive('logLines', raw.logLines ?? 40),
+  };
+}
+
+function normalizeService(
+  service: SmokeTestService,
+  root: string,
+  fail: (what: string, hint?: string) => never,
+): NormalizedService {
+  const alias = service.alias ?? '';
+  if (!ALIAS.test(alias)) fail(`service alias '${alias}' must be a lower-case DNS name such as 'db'.`);
+  if (Boolean(service.image) === Boolean(service.project)) {
+    fail(
+      `service '${alias}' needs exactly one of "image" (e.g. postgres:15-bookworm) or "project" (an image built here).`,
+    );
+  }
+  return {
+    alias,
+    source: service.image
+      ? { kind: 'image', ref: service.image }
+      : { kind: 'project', project: service.project ?? '' },
+    env: checkEnv(service.env ?? {}, `services[${alias}].env`, fail),
+    envFile: service.envFile ? resolvePath(root, service.envFile) : null,
+    command: service.command ?? [],
+    healthCmd: service.healthCmd ?? null,
+  };
+}
+
+function checkEnv(
+  env: Record<string, string>,
+  where: string,
+  fail: (what: string) => never,
+): Record<string, string> {
+  for (const [key, value] of Object.entries(env)) {
+    if (!ENV_KEY.test(key)) fail(`${where} key '${key}' is not a valid variable name.`);
+    if (typeof value !== 'string') fail(`${where}.${key} must be a string, got ${typeof value}.`);
+  }
+  return { ...env };
+}
+
+function resolvePath(root: string, path: string): string {
+  return isAbsolute(path) ? path : join(root, path);
+}

@@ -1,0 +1,61 @@
+import { ExecutorContext, logger } from '@nx/devkit';
+import { formatFindings, hasErrors, runImageChecks } from '../../lib/checks';
+import { runDocker } from '../../lib/docker/docker';
+import { parseImageInspect } from '../../lib/docker/inspect';
+import { ensureImage } from '../../lib/image-manifest/ensure-image';
+import { readImageManifest } from '../../lib/image-manifest/image-manifest';
+import { writeSmokeManifest } from '../../lib/report/smoke-manifest';
+import { normalizeOptions } from './lib/normalize-options';
+import { findingToCheck, formatChecks, formatFailure, summaryLine, toSmokeManifest } from './lib/report';
+import { RunSession } from './lib/run-session';
+import { runContainers, RuntimeResult } from './lib/runtime';
+import type { SmokeTestExecutorSchema } from './schema';
+
+export default async function smokeTestExecutor(
+  raw: SmokeTestExecutorSchema,
+  context: ExecutorContext,
+): Promise<{ success: boolean }> {
+  const startedAt = Date.now();
+  const options = normalizeOptions(raw, context);
+  const manifest = readImageManifest(options.workspaceRoot, options.project);
+  await ensureImage(options.workspaceRoot, manifest);
+  const image = manifest.tags[0] ?? manifest.imageId;
+
+  const facts = parseImageInspect((await runDocker(['image', 'inspect', manifest.imageId])).stdout);
+  const findings = runImageChecks(facts, options.expectations);
+  const structureMs = Date.now() - startedAt;
+  logger.info(`Structure checks of ${image}:\n${formatFindings(findings)}`);
+
+  // Structure failures stop here: an image that is wrong by construction is never started.
+  let runtime: RuntimeResult | null = null;
+  if (!hasErrors(findings)) {
+    const session = new RunSession(options.labels);
+    session.installSignalHandlers((message) => logger.warn(message));
+    try {
+      logger.info(`Running ${image} as smoke run ${session.runId}…`);
+      runtime = await runContainers(options, manifest.imageId, session);
+    } finally {
+      await session.cleanup();
+      session.removeSignalHandlers();
+    }
+    logger.info(`Runtime checks:\n${formatChecks(runtime.checks)}`);
+  }
+
+  const smoke = toSmokeManifest({
+    project: options.project,
+    imageId: manifest.imageId,
+    image,
+    platform: facts.platform,
+    checks: [...findings.map(findingToCheck), ...(runtime?.checks ?? [])],
+    healthy: runtime?.healthy ?? false,
+    structureMs,
+    timeToHealthyMs: runtime?.timeToHealthyMs ?? null,
+    stopMs: runtime?.stopMs ?? null,
+    totalMs: Date.now() - startedAt,
+    testedAt: new Date().toISOString(),
+  });
+  writeSmokeManifest(options.workspaceRoot, smoke);
+  if (!smoke.passed) logger.error(formatFailure(smoke, runtime ? runtime.logs : null, options.logLines));
+  logger.info(summaryLine(smoke));
+  return { success: smoke.passed };
+}

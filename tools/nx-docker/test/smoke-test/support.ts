@@ -1,0 +1,120 @@
+import type { ExecutorContext } from '@nx/devkit';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runDocker } from '../../src/lib/docker/docker';
+import { parseImageInspect } from '../../src/lib/docker/inspect';
+import { writeImageManifest } from '../../src/lib/image-manifest/image-manifest';
+
+/** Shared setup of the smoke-test integration tests: fixture images, a throw-away workspace, leftovers. */
+
+export const FIXTURES = join(__dirname, 'fixtures');
+export const TEST_LABEL = 'ventas.test';
+/** Every image, container and network of one test file carries this label value. */
+export const SUITE_ID = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+export const CASE_LABEL = 'ventas.test.case';
+
+/** Fails with the script to run when a base image is missing (never a silent skip). */
+export async function requireBaseImages(refs: string[]): Promise<void> {
+  for (const ref of refs) {
+    const found = await runDocker(['image', 'inspect', '--format', '{{.Id}}', ref], { reject: false });
+    if (found.failed) {
+      throw new Error(
+        `Base image ${ref} is missing from the Docker daemon: run 'bash tools/scripts/base-images.sh' first (no registry is reachable).`,
+      );
+    }
+  }
+}
+
+export interface Fixture {
+  name: string;
+  tag: string;
+  imageId: string;
+}
+
+/**
+ * Builds fixtures/<name>.Dockerfile with the fixture app as context. The arm64 one needs BuildKit, which only
+ * the Debian 20.10 client (/usr/bin/docker) offers here.
+ */
+export async function buildFixture(name: string, options: { platform?: string } = {}): Promise<Fixture> {
+  const tag = `ventas-smoke-fixture-${name}:${SUITE_ID}`;
+  const buildkit = options.platform !== undefined;
+  await runDocker(
+    [
+      'build',
+      ...(buildkit ? ['--platform', options.platform as string] : []),
+      '--label',
+      `${TEST_LABEL}=1`,
+      '--label',
+      `ventas.test.suite=${SUITE_ID}`,
+      '-f',
+      join(FIXTURES, `${name}.Dockerfile`),
+      '-t',
+      tag,
+      join(FIXTURES, 'app'),
+    ],
+    buildkit ? { binary: '/usr/bin/docker', env: { DOCKER_BUILDKIT: '1' } } : {},
+  );
+  const inspect = await runDocker(['image', 'inspect', '--format', '{{.Id}}', tag]);
+  return { name, tag, imageId: inspect.stdout.trim() };
+}
+
+export async function removeFixtures(fixtures: Fixture[]): Promise<void> {
+  if (fixtures.length)
+    await runDocker(['image', 'rm', '--force', ...fixtures.map((f) => f.tag)], { reject: false });
+}
+
+/** A temp workspace root holding dist/images/<project>/image.json for the fixture, as docker-build writes it. */
+export async function workspaceWithImage(root: string, project: string, fixture: Fixture): Promise<void> {
+  const facts = parseImageInspect((await runDocker(['image', 'inspect', fixture.imageId])).stdout);
+  writeImageManifest(root, {
+    version: 1,
+    project,
+    imageId: facts.id,
+    tags: [fixture.tag],
+    platform: facts.platform,
+    sizeBytes: facts.sizeBytes,
+    builder: 'legacy',
+    baseImage: { ref: 'node:24-bookworm-slim', id: null },
+    builtAt: new Date().toISOString(),
+    buildSeconds: 0,
+    archive: null,
+  });
+}
+
+export function tempWorkspace(): { root: string; remove: () => void } {
+  const root = mkdtempSync(join(tmpdir(), 'smoke-ws-'));
+  return { root, remove: () => rmSync(root, { recursive: true, force: true }) };
+}
+
+export function fakeContext(root: string, projectName: string): ExecutorContext {
+  return {
+    root,
+    cwd: root,
+    projectName,
+    targetName: 'smoke-test',
+    isVerbose: false,
+    projectsConfigurations: { version: 2, projects: {} },
+    nxJsonConfiguration: {},
+    projectGraph: { nodes: {}, dependencies: {} },
+  } as ExecutorContext;
+}
+
+/** Containers and networks still carrying the label: must be none after every run. */
+export async function leftovers(
+  label: string,
+  value: string,
+): Promise<{ containers: string[]; networks: string[] }> {
+  const filter = ['--filter', `label=${label}=${value}`];
+  const containers = await runDocker(['ps', '--all', '--quiet', ...filter]);
+  const networks = await runDocker(['network', 'ls', '--quiet', ...filter]);
+  const split = (text: string) => text.split('\n').filter(Boolean);
+  return { containers: split(containers.stdout), networks: split(networks.stdout) };
+}
+
+let caseCounter = 0;
+/** Labels for one executor run: removable by the suite, and a unique case id to look for leftovers. */
+export function caseLabels(): Record<string, string> {
+  caseCounter += 1;
+  return { [TEST_LABEL]: '1', [CASE_LABEL]: `${SUITE_ID}-${caseCounter}` };
+}
