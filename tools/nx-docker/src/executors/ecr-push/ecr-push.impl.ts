@@ -1,0 +1,326 @@
+import type { ExecutorContext } from '@nx/devkit';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { checkPlatform, parsePlatform } from '../../lib/checks/platform';
+import { runDocker } from '../../lib/docker/docker';
+import { parseImageInspect } from '../../lib/docker/inspect';
+import { updateDeployManifest } from '../../lib/deploy-manifest/deploy-manifest';
+import { createAwsClients, EcrClient, RepositoryState } from '../../lib/ecr/ecr-client';
+import { NxDockerError } from '../../lib/errors';
+import { ensureImage } from '../../lib/image-manifest/ensure-image';
+import {
+  ImageManifest,
+  imageOutputDir,
+  readImageManifest,
+  writeJsonAtomic,
+} from '../../lib/image-manifest/image-manifest';
+import { dockerConfigCredentials } from '../../lib/registry/docker-config';
+import { DockerSession, openDockerSession } from '../../lib/registry/docker-login';
+import { OciRegistryClient } from '../../lib/registry/registry-client';
+import { RetryOptions, withRetry } from '../../lib/registry/retry';
+import { RegistryCredentials, RemoteRegistry } from '../../lib/registry/types';
+import { applyPush, PushOutcome } from './lib/apply-push';
+import { NormalizedEcrPushOptions, normalizeOptions } from './lib/normalize-options';
+import { conflicts, formatPlan, planPush } from './lib/plan-push';
+import { resolveTagNames } from './lib/tag-values';
+import type { EcrPushExecutorSchema } from './schema';
+
+export const PUSH_RECORD_VERSION = 1;
+
+/** `dist/images/<project>/push.json`: where the image went, pinned by digest. Written for people and tools. */
+export interface PushRecord {
+  version: typeof PUSH_RECORD_VERSION;
+  project: string;
+  registry: string;
+  repositoryUri: string;
+  imageId: string;
+  platform: string;
+  /** Every tag that now holds the image. */
+  tags: string[];
+  pushed: string[];
+  skipped: string[];
+  digest: string;
+  /** `repositoryUri@digest`: what deployments should run. */
+  imageUri: string;
+  pushedAt: string;
+}
+
+/** A registry reached, with the way to log in to it for `docker push`. */
+interface Target {
+  registryHost: string;
+  repositoryUri: string;
+  remote: RemoteRegistry;
+  /** Tags may not move (the option, or an IMMUTABLE ECR repository). */
+  immutable: boolean;
+  credentials: (() => Promise<RegistryCredentials>) | null;
+  /** Runs after the plan, unless dryRun (ECR: create repository, lifecycle policy). */
+  prepare: () => Promise<void>;
+}
+
+export default async function ecrPushExecutor(
+  raw: EcrPushExecutorSchema,
+  context: ExecutorContext,
+): Promise<{ success: boolean }> {
+  const options = normalizeOptions(raw, context);
+  const log = (line: string) => process.stdout.write(`[${options.projectName}] ${line}\n`);
+  const manifest = readImageManifest(options.workspaceRoot, options.projectName);
+
+  // The platform is checked before any network call: from image.json, then from the daemon's image.
+  if (!platformAllowed(manifest.platform, options, log)) return { success: false };
+  await ensureImage(options.workspaceRoot, manifest);
+  const facts = parseImageInspect((await runDocker(['image', 'inspect', manifest.imageId])).stdout);
+  if (!platformAllowed(facts.platform, options, log)) return { success: false };
+
+  const secrets: string[] = [];
+  const retry: RetryOptions = { retries: options.retries, minDelayMs: options.retryDelayMs, log };
+  const target =
+    options.mode === 'ecr' ? await ecrTarget(options, secrets, retry, log) : ociTarget(options, secrets);
+  const tags = await resolveTagNames(options, manifest.tags, target.repositoryUri);
+  const remote = await withRetry(
+    `reading the tags of ${target.repositoryUri}`,
+    () => target.remote.describeTags(options.repository, tags),
+    retry,
+  );
+  const steps = planPush(
+    {
+      imageId: manifest.imageId,
+      repositoryUri: target.repositoryUri,
+      tags,
+      immutable: target.immutable,
+      knownDigests: facts.repoDigests
+        .filter((ref) => ref.startsWith(`${target.repositoryUri}@`))
+        .map((ref) => ref.slice(ref.indexOf('@') + 1)),
+    },
+    remote,
+  );
+  log(
+    `${options.dryRun ? 'plan (dry run, nothing is pushed)' : 'plan'} for ${manifest.imageId.slice(0, 19)} (${facts.platform}):`,
+  );
+  for (const line of formatPlan(steps)) log(`  ${line}`);
+
+  const refused = conflicts(steps);
+  if (refused.length > 0) {
+    for (const step of refused)
+      log(`ERROR: ${step.ref}: ${step.reason}; the image here is ${manifest.imageId}.`);
+    log(
+      'Nothing was pushed. Hint: an immutable tag never moves: bump the version (or the tag template), or delete the tag in the registry on purpose.',
+    );
+    return { success: false };
+  }
+  if (options.dryRun) return { success: true };
+
+  await target.prepare();
+  const outcome = await pushPlanned(options, manifest, target, steps, secrets, retry, log);
+  const record = writePushRecord(options, manifest, target, outcome);
+  await updateDeployManifest({
+    path: options.deployManifestPath,
+    variable: options.deployVariable,
+    service: options.serviceName,
+    imageUri: record.imageUri,
+  });
+  log(
+    `${record.imageUri} (pushed ${outcome.pushed.length}, skipped ${outcome.skipped.length}); deploy manifest ${options.deployManifestPath}`,
+  );
+  return { success: true };
+}
+
+/** The shared platform check (lib/checks), on image.json's platform and then on the daemon's image. */
+function platformAllowed(
+  platform: string,
+  options: NormalizedEcrPushOptions,
+  log: (line: string) => void,
+): boolean {
+  const problems = checkPlatform(parsePlatform(platform), options.platform).filter(
+    (finding) => finding.severity === 'error',
+  );
+  for (const problem of problems) {
+    log(
+      `ERROR: refusing to push ${options.projectName}: ${problem.message} Nothing was sent to the registry.`,
+    );
+    log(`Hint: ${problem.hint} Or set the ecr-push "platform" option if the target really runs ${platform}.`);
+  }
+  return problems.length === 0;
+}
+
+async function pushPlanned(
+  options: NormalizedEcrPushOptions,
+  manifest: ImageManifest,
+  target: Target,
+  steps: ReturnType<typeof planPush>,
+  secrets: string[],
+  retry: RetryOptions,
+  log: (line: string) => void,
+): Promise<PushOutcome> {
+  const needsPush = steps.some((step) => step.action === 'push');
+  // Only log in when something is pushed: a run where every tag is skipped needs no docker login.
+  let session: DockerSession | null = null;
+  try {
+    session = needsPush
+      ? await openDockerSession({ host: target.registryHost, credentials: target.credentials, retry })
+      : { env: {}, configDir: null, relogin: async () => undefined, dispose: () => undefined };
+    return await applyPush({
+      imageId: manifest.imageId,
+      repository: options.repository,
+      steps,
+      remote: target.remote,
+      session,
+      retry,
+      pushTimeoutMs: options.pushTimeoutMs,
+      secrets: () => secrets,
+      log,
+      streamPrefix: `[${options.projectName}]`,
+    });
+  } finally {
+    session?.dispose();
+  }
+}
+
+async function ecrTarget(
+  options: NormalizedEcrPushOptions,
+  secrets: string[],
+  retry: RetryOptions,
+  log: (line: string) => void,
+): Promise<Target> {
+  const region = options.region as string;
+  // maxAttempts 1: withRetry is the one bounded retry loop, so attempts never multiply.
+  const clients = createAwsClients({ region, endpoint: options.endpoint, maxAttempts: 1 });
+  const ecr = new EcrClient(clients.ecr, clients.sts, options.platform);
+  const accountId =
+    options.awsAccountId ?? (await withRetry('sts:GetCallerIdentity', () => ecr.accountId(), retry));
+  const registryHost = options.registry ?? `${accountId}.dkr.ecr.${region}.amazonaws.com`;
+  const settings = {
+    immutableTags: options.immutableTags,
+    scanOnPush: options.scanOnPush,
+    encryption: options.encryption,
+    kmsKey: options.kmsKey,
+  };
+  let repository: RepositoryState | null = await withRetry(
+    `ecr:DescribeRepositories ${options.repository}`,
+    () => ecr.describeRepository(options.repository),
+    retry,
+  );
+  if (!repository && !options.createRepository) {
+    throw new NxDockerError(`The ECR repository ${options.repository} does not exist in ${registryHost}.`, {
+      hint: 'Create it (Terraform), or set "createRepository": true.',
+    });
+  }
+  if (!repository)
+    log(
+      `repository ${options.repository} does not exist: ${options.dryRun ? 'would create' : 'will create'} it (${describeSettings(settings)})`,
+    );
+  if (repository && options.immutableTags && !repository.immutableTags) {
+    log(
+      `note: repository ${options.repository} is MUTABLE in ECR; immutableTags is enforced here (no tag moves)`,
+    );
+  }
+  const policy = options.lifecyclePolicyPath ? readPolicy(options.lifecyclePolicyPath) : null;
+  if (policy && options.dryRun) log(`would apply the lifecycle policy ${options.lifecyclePolicyPath}`);
+  return {
+    registryHost,
+    repositoryUri: repository?.uri || `${registryHost}/${options.repository}`,
+    remote: ecr,
+    immutable: options.immutableTags || (repository?.immutableTags ?? false),
+    credentials: async () => {
+      const authorization = await withRetry(
+        'ecr:GetAuthorizationToken',
+        () => ecr.authorization(accountId),
+        retry,
+      );
+      secrets.push(authorization.password);
+      return authorization;
+    },
+    prepare: async () => {
+      if (!repository) {
+        repository = await withRetry(
+          `ecr:CreateRepository ${options.repository}`,
+          () => ecr.createRepository(options.repository, settings),
+          retry,
+        );
+        log(`created repository ${repository.uri} (${describeSettings(settings)})`);
+      }
+      if (policy) {
+        await withRetry(
+          'ecr:PutLifecyclePolicy',
+          () => ecr.putLifecyclePolicy(options.repository, policy),
+          retry,
+        );
+        log(`applied lifecycle policy ${options.lifecyclePolicyPath}`);
+      }
+    },
+  };
+}
+
+function ociTarget(options: NormalizedEcrPushOptions, secrets: string[]): Target {
+  const host = options.registry as string;
+  let credentials: RegistryCredentials | null = null;
+  if (options.credentials.kind === 'env') {
+    const { usernameEnv, passwordEnv } = options.credentials;
+    const username = process.env[usernameEnv];
+    const password = process.env[passwordEnv];
+    if (!username || !password) {
+      throw new NxDockerError(
+        `The registry credentials are not set: ${[!username && usernameEnv, !password && passwordEnv].filter(Boolean).join(' and ')} ${!username && !password ? 'are' : 'is'} empty.`,
+        {
+          hint: `Export ${usernameEnv} and ${passwordEnv} (in CI: from the secret store).`,
+        },
+      );
+    }
+    credentials = { username, password };
+    secrets.push(password);
+  } else {
+    credentials = dockerConfigCredentials(host);
+    if (credentials) secrets.push(credentials.password);
+  }
+  const loginCredentials = options.credentials.kind === 'env' ? credentials : null;
+  return {
+    registryHost: host,
+    repositoryUri: `${host}/${options.repository}`,
+    remote: new OciRegistryClient({ host, scheme: options.scheme, credentials, platform: options.platform }),
+    immutable: options.immutableTags,
+    credentials: loginCredentials ? async () => loginCredentials : null,
+    prepare: async () => undefined,
+  };
+}
+
+function writePushRecord(
+  options: NormalizedEcrPushOptions,
+  manifest: ImageManifest,
+  target: Target,
+  outcome: PushOutcome,
+): PushRecord {
+  const record: PushRecord = {
+    version: PUSH_RECORD_VERSION,
+    project: options.projectName,
+    registry: target.registryHost,
+    repositoryUri: target.repositoryUri,
+    imageId: manifest.imageId,
+    platform: manifest.platform,
+    tags: [...outcome.pushed, ...outcome.skipped].map((entry) => entry.tag),
+    pushed: outcome.pushed.map((entry) => entry.tag),
+    skipped: outcome.skipped.map((entry) => entry.tag),
+    digest: outcome.digest,
+    imageUri: `${target.repositoryUri}@${outcome.digest}`,
+    pushedAt: new Date().toISOString(),
+  };
+  writeJsonAtomic(join(imageOutputDir(options.workspaceRoot, options.projectName), 'push.json'), record);
+  return record;
+}
+
+function readPolicy(path: string): string {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+    JSON.parse(text);
+  } catch (cause) {
+    throw new NxDockerError(`The lifecycle policy ${path} is missing or not valid JSON.`, { cause });
+  }
+  return text;
+}
+
+function describeSettings(settings: {
+  immutableTags: boolean;
+  scanOnPush: boolean;
+  encryption: string;
+}): string {
+  return `tags ${settings.immutableTags ? 'IMMUTABLE' : 'MUTABLE'}, scan on push ${settings.scanOnPush ? 'on' : 'off'}, encryption ${settings.encryption}`;
+}

@@ -1,0 +1,111 @@
+import { DockerResult, runDocker } from '../../../lib/docker/docker';
+import type { RemoteRegistry } from '../../../lib/registry/types';
+import { applyPush, parsePushDigest } from './apply-push';
+import type { PushStep } from './plan-push';
+
+jest.mock('../../../lib/docker/docker');
+
+const IMAGE_ID = `sha256:${'1'.repeat(64)}`;
+const DIGEST = `sha256:${'d'.repeat(64)}`;
+const REF = '127.0.0.1:55000/app:1.0.0';
+const runDockerMock = jest.mocked(runDocker);
+
+const ok = (stdout = ''): DockerResult => ({
+  command: 'docker',
+  exitCode: 0,
+  stdout,
+  stderr: '',
+  durationMs: 1,
+  failed: false,
+});
+const failed = (stderr: string): DockerResult => ({
+  command: 'docker push',
+  exitCode: 1,
+  stdout: '',
+  stderr,
+  durationMs: 1,
+  failed: true,
+});
+
+function input(pushResults: DockerResult[]) {
+  const pushes = [...pushResults];
+  runDockerMock.mockImplementation(async (args: string[]) => {
+    if (args[0] === 'image' && args[1] === 'inspect') return { ...ok(), failed: true, exitCode: 1 };
+    if (args[0] === 'push') return pushes.shift() ?? ok();
+    return ok();
+  });
+  const remote: RemoteRegistry = {
+    kind: 'oci',
+    describeTags: jest.fn(),
+    readDigest: jest.fn().mockResolvedValue(DIGEST),
+  };
+  const session = {
+    env: { DOCKER_CONFIG: '/tmp/c' },
+    configDir: '/tmp/c',
+    relogin: jest.fn().mockResolvedValue(undefined),
+    dispose: jest.fn(),
+  };
+  const steps: PushStep[] = [{ action: 'push', tag: '1.0.0', ref: REF, replaces: null, reason: 'new' }];
+  return {
+    imageId: IMAGE_ID,
+    repository: 'app',
+    steps,
+    remote,
+    session,
+    retry: { retries: 2, minDelayMs: 1 },
+    pushTimeoutMs: 1000,
+    secrets: () => ['hunter2-secret'],
+    log: jest.fn(),
+  };
+}
+
+afterEach(() => jest.clearAllMocks());
+
+it('pushes, reads the digest back and removes the local registry tag it made', async () => {
+  const args = input([ok(`1.0.0: digest: ${DIGEST} size: 528`)]);
+  await expect(applyPush(args)).resolves.toEqual({
+    digest: DIGEST,
+    pushed: [{ tag: '1.0.0', digest: DIGEST }],
+    skipped: [],
+  });
+  expect(runDockerMock).toHaveBeenCalledWith(['tag', IMAGE_ID, REF]);
+  expect(runDockerMock).toHaveBeenCalledWith(['image', 'rm', REF], { reject: false });
+  expect(args.remote.readDigest).toHaveBeenCalledWith('app', '1.0.0');
+});
+
+it.each([
+  ['no basic auth credentials', 'no basic auth credentials'],
+  ['an expired token', 'denied: Your authorization token has expired. Reauthenticate and try again.'],
+])('logs in again and retries after %s', async (_name, stderr) => {
+  const args = input([failed(stderr), ok(`1.0.0: digest: ${DIGEST} size: 528`)]);
+  await expect(applyPush(args)).resolves.toEqual(expect.objectContaining({ digest: DIGEST }));
+  expect(args.session.relogin).toHaveBeenCalledTimes(1);
+});
+
+it('5xx during push: bounded retries, then a clear error', async () => {
+  const args = input([
+    failed('received unexpected HTTP status: 502 Bad Gateway'),
+    failed('received unexpected HTTP status: 502 Bad Gateway'),
+    failed('received unexpected HTTP status: 502 Bad Gateway'),
+  ]);
+  await expect(applyPush(args)).rejects.toThrow(
+    `docker push ${REF} failed after 3 attempts: received unexpected HTTP status: 502 Bad Gateway`,
+  );
+  expect(args.session.relogin).not.toHaveBeenCalled();
+});
+
+it('a refused push is not retried and its output is scrubbed of secrets', async () => {
+  const args = input([failed('denied: requested access to the resource is denied (token hunter2-secret)')]);
+  const error = (await applyPush(args).catch((caught: Error) => caught)) as Error;
+  expect(error.message).toMatch(
+    /was refused: denied: requested access to the resource is denied \(token \*\*\*\)/,
+  );
+  expect(runDockerMock.mock.calls.filter(([a]) => a[0] === 'push')).toHaveLength(1);
+  // The local tag is removed on failure too.
+  expect(runDockerMock).toHaveBeenCalledWith(['image', 'rm', REF], { reject: false });
+});
+
+it('parsePushDigest takes the last digest docker printed', () => {
+  expect(parsePushDigest(`a\nlatest: digest: ${DIGEST} size: 528\n`)).toBe(DIGEST);
+  expect(parsePushDigest('no digest here')).toBeNull();
+});

@@ -1,0 +1,54 @@
+/** Image manifest media types and a pure parser: which config digest a tag holds for a platform. */
+export const MEDIA_TYPES = {
+  dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
+  dockerList: 'application/vnd.docker.distribution.manifest.list.v2+json',
+  ociManifest: 'application/vnd.oci.image.manifest.v1+json',
+  ociIndex: 'application/vnd.oci.image.index.v1+json',
+} as const;
+
+/** Accept header for manifest reads: without it registries down-convert or answer 404 for OCI content. */
+export const MANIFEST_ACCEPT = [
+  MEDIA_TYPES.ociIndex,
+  MEDIA_TYPES.dockerList,
+  MEDIA_TYPES.ociManifest,
+  MEDIA_TYPES.dockerManifest,
+];
+
+export type ParsedManifest =
+  | { kind: 'image'; configDigest: string | null }
+  | { kind: 'index'; manifests: { digest: string; platform: string }[] };
+
+export function parseManifest(body: string, contentType?: string | null): ParsedManifest {
+  const json = JSON.parse(body) as {
+    mediaType?: string;
+    config?: { digest?: string };
+    manifests?: { digest: string; platform?: { os?: string; architecture?: string; variant?: string } }[];
+  };
+  const mediaType = json.mediaType ?? contentType ?? '';
+  if (
+    Array.isArray(json.manifests) ||
+    mediaType === MEDIA_TYPES.dockerList ||
+    mediaType === MEDIA_TYPES.ociIndex
+  ) {
+    return {
+      kind: 'index',
+      manifests: (json.manifests ?? []).map((entry) => ({
+        digest: entry.digest,
+        platform: [entry.platform?.os, entry.platform?.architecture, entry.platform?.variant]
+          .filter(Boolean)
+          .join('/'),
+      })),
+    };
+  }
+  return { kind: 'image', configDigest: json.config?.digest ?? null };
+}
+
+/** The entry of an index for a platform (`linux/amd64` also matches `linux/amd64/v1`). */
+export function pickPlatform(
+  manifests: { digest: string; platform: string }[],
+  platform: string,
+): string | null {
+  const exact = manifests.find((entry) => entry.platform === platform);
+  if (exact) return exact.digest;
+  return manifests.find((entry) => entry.platform.startsWith(`${platform}/`))?.digest ?? null;
+}

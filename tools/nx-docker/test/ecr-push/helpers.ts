@@ -1,0 +1,179 @@
+import type { ExecutorContext } from '@nx/devkit';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runDocker } from '../../src/lib/docker/docker';
+import { parseImageInspect } from '../../src/lib/docker/inspect';
+import { writeImageManifest } from '../../src/lib/image-manifest/image-manifest';
+
+/** Test fixtures for ecr-push: throw-away workspaces, tiny FROM scratch images, output capture. */
+
+export const LABEL = 'ventas.test=1';
+
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${randomBytes(4).toString('hex')}`;
+}
+
+export function tempWorkspace(): string {
+  return mkdtempSync(join(tmpdir(), 'ecr-push-ws-'));
+}
+
+export function fakeContext(root: string, projectName: string): ExecutorContext {
+  return {
+    root,
+    cwd: root,
+    isVerbose: false,
+    projectName,
+    projectsConfigurations: { version: 2, projects: { [projectName]: { root: `apps/${projectName}` } } },
+    nxJsonConfiguration: {},
+    projectGraph: { nodes: {}, dependencies: {} },
+  } as unknown as ExecutorContext;
+}
+
+export interface TestImage {
+  project: string;
+  imageId: string;
+  platform: string;
+  localTags: string[];
+}
+
+/**
+ * Builds a tiny FROM scratch image (one file with `content`) and writes its image.json in `root`,
+ * as docker-build would. arm64 needs BuildKit (`/usr/bin/docker`, `--platform`).
+ */
+export async function buildTestImage(
+  root: string,
+  project: string,
+  content: string,
+  options: { platform?: 'linux/amd64' | 'linux/arm64'; tag?: string } = {},
+): Promise<TestImage> {
+  const platform = options.platform ?? 'linux/amd64';
+  const localTag = `${project}:${options.tag ?? '1.0.0'}`;
+  const context = mkdtempSync(join(tmpdir(), 'ecr-push-ctx-'));
+  try {
+    writeFileSync(join(context, 'Dockerfile'), 'FROM scratch\nCOPY hello.txt /hello.txt\n');
+    writeFileSync(join(context, 'hello.txt'), `${content}\n`);
+    const buildkit = platform !== 'linux/amd64';
+    await runDocker(
+      ['build', ...(buildkit ? ['--platform', platform] : []), '--label', LABEL, '-t', localTag, context],
+      buildkit ? { binary: '/usr/bin/docker', env: { DOCKER_BUILDKIT: '1' } } : {},
+    );
+  } finally {
+    rmSync(context, { recursive: true, force: true });
+  }
+  const facts = parseImageInspect((await runDocker(['image', 'inspect', localTag])).stdout);
+  writeImageManifest(root, {
+    version: 1,
+    project,
+    imageId: facts.id,
+    tags: [localTag],
+    platform: facts.platform,
+    sizeBytes: facts.sizeBytes,
+    builder: platform === 'linux/amd64' ? 'legacy' : 'buildkit',
+    baseImage: { ref: 'scratch', id: null },
+    builtAt: new Date().toISOString(),
+    buildSeconds: 0,
+    archive: null,
+  });
+  return { project, imageId: facts.id, platform: facts.platform, localTags: [localTag] };
+}
+
+/** Removes every tag of the image (ours only: unique names), then the image if it is left untagged. */
+export async function removeTestImage(image: TestImage | undefined): Promise<void> {
+  if (!image) return;
+  const inspect = await runDocker(['image', 'inspect', image.imageId], { reject: false });
+  if (inspect.failed) return;
+  const facts = parseImageInspect(inspect.stdout);
+  for (const tag of facts.repoTags) await runDocker(['image', 'rm', tag], { reject: false });
+  await runDocker(['image', 'rm', image.imageId], { reject: false });
+}
+
+/** Captures everything written to stdout and stderr (the executor logs and the streamed docker output). */
+export function captureOutput(): { text: () => string; restore: () => void } {
+  const chunks: string[] = [];
+  const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    chunks.push(chunk.toString());
+    return true;
+  });
+  const err = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    chunks.push(chunk.toString());
+    return true;
+  });
+  const log = jest.spyOn(console, 'log').mockImplementation((...args) => chunks.push(args.join(' ')));
+  const warn = jest.spyOn(console, 'warn').mockImplementation((...args) => chunks.push(args.join(' ')));
+  return {
+    text: () => chunks.join(''),
+    restore: () => {
+      out.mockRestore();
+      err.mockRestore();
+      log.mockRestore();
+      warn.mockRestore();
+    },
+  };
+}
+
+/** A port nothing listens on (bound then released): "the registry is down". */
+export async function closedPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Files under `dir` whose content contains `needle` (for "the secret is on no disk"). */
+export function filesContaining(dir: string, needle: string): string[] {
+  const found: string[] = [];
+  const walk = (path: string) => {
+    let stats;
+    try {
+      stats = statSync(path);
+    } catch {
+      return;
+    }
+    if (stats.isDirectory()) {
+      for (const entry of readdirSync(path)) walk(join(path, entry));
+    } else if (stats.isFile() && stats.size < 10_000_000 && readFileSync(path).includes(needle)) {
+      found.push(path);
+    }
+  };
+  walk(dir);
+  return found;
+}
+
+/** Our temporary docker configs that still exist (there must be none after a push). */
+export function leftoverLoginDirs(): string[] {
+  return readdirSync(tmpdir()).filter((name) => name.startsWith('nx-docker-login-'));
+}
+
+export function ensureDir(path: string): string {
+  mkdirSync(path, { recursive: true });
+  return path;
+}
+
+/** Deletes tags from the test registry (best effort: the manifest by digest, as the API requires). */
+export async function deleteFromRegistry(
+  host: string,
+  credentials: { username: string; password: string },
+  repository: string,
+  tags: string[],
+): Promise<void> {
+  const authorization = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
+  const accept =
+    'application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json';
+  for (const tag of tags) {
+    const head = await fetch(`http://${host}/v2/${repository}/manifests/${tag}`, {
+      method: 'HEAD',
+      headers: { Authorization: authorization, Accept: accept },
+    }).catch(() => null);
+    const digest = head?.headers.get('docker-content-digest');
+    if (!digest) continue;
+    await fetch(`http://${host}/v2/${repository}/manifests/${digest}`, {
+      method: 'DELETE',
+      headers: { Authorization: authorization },
+    }).catch(() => null);
+  }
+}

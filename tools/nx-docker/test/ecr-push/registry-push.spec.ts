@@ -1,0 +1,284 @@
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import ecrPushExecutor from '../../src/executors/ecr-push/ecr-push.impl';
+import type { EcrPushExecutorSchema } from '../../src/executors/ecr-push/schema';
+import { openDockerSession } from '../../src/lib/registry/docker-login';
+import {
+  buildTestImage,
+  captureOutput,
+  closedPort,
+  deleteFromRegistry,
+  fakeContext,
+  filesContaining,
+  leftoverLoginDirs,
+  removeTestImage,
+  TestImage,
+  tempWorkspace,
+  uniqueName,
+} from './helpers';
+
+/**
+ * ecr-push against a REAL registry (distribution, basic auth) on 127.0.0.1: the push protocol for
+ * real, as CI runs it. Needs `bash tools/scripts/registry.sh start` (writes tmp/services/registry.env
+ * with REGISTRY_HOST, REGISTRY_USER, REGISTRY_PASSWORD, loaded by the jest setup file).
+ */
+const host = process.env['REGISTRY_HOST'];
+const user = process.env['REGISTRY_USER'];
+const password = process.env['REGISTRY_PASSWORD'];
+
+jest.setTimeout(120_000);
+
+if (!host || !user || !password) {
+  it('needs the test registry', () => {
+    throw new Error(
+      'REGISTRY_HOST, REGISTRY_USER and REGISTRY_PASSWORD are not set. Run `bash tools/scripts/registry.sh start` (it writes tmp/services/registry.env).',
+    );
+  });
+} else {
+  describe(`ecr-push to the registry at ${host}`, () => {
+    const root = tempWorkspace();
+    const project = uniqueName('itpush');
+    const repository = `${uniqueName('ecr-push-it')}/${project}`;
+    const images: TestImage[] = [];
+    const loginDirsBefore = new Set(leftoverLoginDirs());
+    let output: ReturnType<typeof captureOutput>;
+    let allOutput = '';
+    const errors: string[] = [];
+
+    const options = (extra: Partial<EcrPushExecutorSchema> = {}): EcrPushExecutorSchema => ({
+      registry: host,
+      repository,
+      usernameEnv: 'REGISTRY_USER',
+      passwordEnv: 'REGISTRY_PASSWORD',
+      tags: ['{version}', 'latest'],
+      version: '1.0.0',
+      retries: 2,
+      retryDelayMs: 50,
+      ...extra,
+    });
+    const run = async (extra: Partial<EcrPushExecutorSchema> = {}, workspace = root, name = project) => {
+      try {
+        return await ecrPushExecutor(options(extra), fakeContext(workspace, name));
+      } catch (error) {
+        errors.push(String((error as Error).message));
+        throw error;
+      }
+    };
+    const pushRecord = () =>
+      JSON.parse(readFileSync(join(root, 'dist', 'images', project, 'push.json'), 'utf8'));
+    /** The digest the registry answers for a tag, read independently of the plugin. */
+    const registryDigest = async (tag: string) => {
+      const response = await fetch(`http://${host}/v2/${repository}/manifests/${tag}`, {
+        method: 'HEAD',
+        headers: {
+          Accept:
+            'application/vnd.docker.distribution.manifest.v2+json, application/vnd.oci.image.manifest.v1+json',
+          Authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`,
+        },
+      });
+      return response.status === 200 ? response.headers.get('docker-content-digest') : null;
+    };
+
+    beforeAll(async () => {
+      images.push(await buildTestImage(root, project, `first ${project}`));
+    });
+    beforeEach(() => {
+      output = captureOutput();
+    });
+    afterEach(() => {
+      allOutput += output.text();
+      output.restore();
+    });
+    /** Every repository this file pushes to, to delete its tags afterwards. */
+    const pushedRepositories = new Set<string>([repository]);
+    afterAll(async () => {
+      for (const image of images) await removeTestImage(image);
+      for (const name of pushedRepositories) {
+        await deleteFromRegistry(
+          host as string,
+          { username: user as string, password: password as string },
+          name,
+          ['1.0.0', 'latest', 'fresh'],
+        );
+      }
+      rmSync(root, { recursive: true, force: true });
+    });
+
+    it('dryRun prints the plan and pushes nothing', async () => {
+      await expect(run({ dryRun: true })).resolves.toEqual({ success: true });
+      expect(output.text()).toMatch(/plan \(dry run, nothing is pushed\)/);
+      expect(output.text()).toMatch(
+        new RegExp(`push +${host}/${repository}:1\\.0\\.0 +not in the registry yet`),
+      );
+      expect(await registryDigest('1.0.0')).toBeNull();
+      expect(existsSync(join(root, 'dist', 'images', project, 'push.json'))).toBe(false);
+    });
+
+    it('first push: pushes every tag, reads the digest back, writes push.json and the deploy manifest', async () => {
+      await expect(run()).resolves.toEqual({ success: true });
+      const record = pushRecord();
+      expect(record).toEqual({
+        version: 1,
+        project,
+        registry: host,
+        repositoryUri: `${host}/${repository}`,
+        imageId: images[0].imageId,
+        platform: 'linux/amd64',
+        tags: ['1.0.0', 'latest'],
+        pushed: ['1.0.0', 'latest'],
+        skipped: [],
+        digest: expect.stringMatching(/^sha256:[a-f0-9]{64}$/),
+        imageUri: `${host}/${repository}@${record.digest}`,
+        pushedAt: expect.any(String),
+      });
+      // The digest docker push printed is the one the registry stores, for both tags.
+      expect(output.text()).toContain(`digest: ${record.digest}`);
+      expect(await registryDigest('1.0.0')).toBe(record.digest);
+      expect(await registryDigest('latest')).toBe(record.digest);
+      expect(output.text()).toMatch(/\(read back: equal\)/);
+      const deploy = JSON.parse(
+        readFileSync(join(root, 'dist', 'deploy', 'images.auto.tfvars.json'), 'utf8'),
+      );
+      expect(deploy).toEqual({ service_images: { [project]: record.imageUri } });
+    });
+
+    it('second push: every tag already holds the digest, so nothing is pushed', async () => {
+      const before = pushRecord();
+      await expect(run({ immutableTags: true })).resolves.toEqual({ success: true });
+      const after = pushRecord();
+      expect(after.skipped).toEqual(['1.0.0', 'latest']);
+      expect(after.pushed).toEqual([]);
+      expect(after.digest).toBe(before.digest);
+      expect(output.text()).toMatch(/skip +\S+:1\.0\.0 +already holds this image/);
+      expect(output.text()).not.toMatch(/docker login|Login Succeeded|digest: sha256/);
+    });
+
+    it('an immutable tag holding another image stops the push before anything is pushed', async () => {
+      const digestBefore = await registryDigest('1.0.0');
+      images.push(await buildTestImage(root, project, `second ${project}`));
+      await expect(run({ immutableTags: true, tags: ['{version}', 'fresh'] })).resolves.toEqual({
+        success: false,
+      });
+      expect(output.text()).toMatch(/ERROR: .*:1\.0\.0: immutable tag already holds another image/);
+      expect(output.text()).toMatch(/Nothing was pushed/);
+      expect(await registryDigest('1.0.0')).toBe(digestBefore);
+      expect(await registryDigest('fresh')).toBeNull();
+    });
+
+    it('without immutableTags the tag moves to the new image, and says from where', async () => {
+      const digestBefore = await registryDigest('1.0.0');
+      await expect(run({ tags: ['{version}'] })).resolves.toEqual({ success: true });
+      expect(output.text()).toMatch(/push +\S+:1\.0\.0 +moves from sha256:/);
+      const record = pushRecord();
+      expect(record.imageId).toBe(images[1].imageId);
+      expect(record.digest).not.toBe(digestBefore);
+      expect(await registryDigest('1.0.0')).toBe(record.digest);
+    });
+
+    it('wrong password: a clear error, no endless retries', async () => {
+      const saved = process.env['REGISTRY_PASSWORD'];
+      process.env['WRONG_PASSWORD'] = 'not-the-password-42';
+      const started = Date.now();
+      try {
+        await expect(run({ passwordEnv: 'WRONG_PASSWORD' })).rejects.toThrow(
+          new RegExp(`The registry ${host.replace(/\./g, '\\.')} refused the credentials of user '${user}'`),
+        );
+      } finally {
+        process.env['REGISTRY_PASSWORD'] = saved;
+        delete process.env['WRONG_PASSWORD'];
+      }
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(output.text()).not.toMatch(/retrying/);
+    });
+
+    it('wrong password at docker login: refused with a clear error, temp DOCKER_CONFIG removed', async () => {
+      const dirsBefore = new Set(leftoverLoginDirs());
+      await expect(
+        openDockerSession({
+          host: host as string,
+          credentials: async () => ({ username: user as string, password: 'not-the-password-42' }),
+          retry: { retries: 2, minDelayMs: 50 },
+        }),
+      ).rejects.toThrow(
+        new RegExp(`docker login to ${host.replace(/\./g, '\\.')} was refused: wrong username or password`),
+      );
+      expect(leftoverLoginDirs().filter((name) => !dirsBefore.has(name))).toEqual([]);
+    });
+
+    it('registry down: bounded retries, then a clear error', async () => {
+      const port = await closedPort();
+      const started = Date.now();
+      await expect(run({ registry: `127.0.0.1:${port}`, retries: 2, retryDelayMs: 100 })).rejects.toThrow(
+        new RegExp(
+          `failed after 3 attempts: .*127\\.0\\.0\\.1:${port}.*ECONNREFUSED[\\s\\S]*Hint: Is the registry 127\\.0\\.0\\.1:${port} running`,
+        ),
+      );
+      const elapsed = Date.now() - started;
+      expect(output.text().match(/retrying/g)).toHaveLength(2);
+      expect(elapsed).toBeGreaterThanOrEqual(300); // 100 + 200 ms of backoff
+      expect(elapsed).toBeLessThan(10_000);
+    });
+
+    it('an arm64 image is refused before any network call', async () => {
+      const armRoot = tempWorkspace();
+      const armProject = uniqueName('itpush-arm');
+      try {
+        const arm = await buildTestImage(armRoot, armProject, 'arm', { platform: 'linux/arm64' });
+        images.push(arm);
+        expect(arm.platform).toMatch(/^linux\/arm64/);
+        // A closed port as registry: any network call would show up as retries and an error.
+        const port = await closedPort();
+        await expect(run({ registry: `127.0.0.1:${port}` }, armRoot, armProject)).resolves.toEqual({
+          success: false,
+        });
+        expect(output.text()).toMatch(
+          /refusing to push .*: The image is linux\/arm64(\/v8)?, but linux\/amd64 is expected\..* Nothing was sent to the registry/,
+        );
+        expect(output.text()).not.toMatch(/retrying|plan/);
+      } finally {
+        rmSync(armRoot, { recursive: true, force: true });
+      }
+    });
+
+    it('four services pushed at the same time: the deploy manifest pins each by digest', async () => {
+      const services = ['catalogo', 'cliente', 'bff-cliente', 'bff-venta'].map((name) =>
+        uniqueName(`it-${name}`),
+      );
+      for (const service of services) {
+        images.push(await buildTestImage(root, service, `service ${service}`));
+        pushedRepositories.add(`${repository}-${service}`);
+      }
+      const results = await Promise.all(
+        services.map((service) =>
+          ecrPushExecutor(options({ repository: `${repository}-${service}` }), fakeContext(root, service)),
+        ),
+      );
+      expect(results).toEqual(services.map(() => ({ success: true })));
+      const deploy = JSON.parse(
+        readFileSync(join(root, 'dist', 'deploy', 'images.auto.tfvars.json'), 'utf8'),
+      );
+      for (const service of services) {
+        const record = JSON.parse(readFileSync(join(root, 'dist', 'images', service, 'push.json'), 'utf8'));
+        expect(deploy.service_images[service]).toBe(`${host}/${repository}-${service}@${record.digest}`);
+      }
+      expect(Object.keys(deploy.service_images)).toEqual(expect.arrayContaining([project, ...services]));
+    });
+
+    it('the password appeared in no output, no error and no file left on disk', () => {
+      const secret = password as string;
+      expect(allOutput.length).toBeGreaterThan(0);
+      expect(allOutput).not.toContain(secret);
+      expect(errors.join('\n')).not.toContain(secret);
+      expect(errors.join('\n')).not.toContain('not-the-password-42');
+      expect(leftoverLoginDirs().filter((name) => !loginDirsBefore.has(name))).toEqual([]);
+      // docker login stores base64(user:password) in config.json: look for that form too.
+      const stored = Buffer.from(`${user}:${secret}`).toString('base64');
+      for (const needle of [secret, stored]) {
+        expect(filesContaining(root, needle)).toEqual([]);
+        const home = join(homedir(), '.docker');
+        expect(existsSync(home) ? filesContaining(home, needle) : []).toEqual([]);
+      }
+    });
+  });
+}
