@@ -1,0 +1,5 @@
+module.exports = {
+  displayName: 'workspace-scripts',
+  preset: '../../jest.preset.js',
+  coverageDirectory: '../../coverage/tools/scripts',
+};

@@ -1,0 +1,152 @@
+#!/usr/bin/env bash
+# A throw-away OCI registry for the push tests: Debian's docker-registry on 127.0.0.1:55000, storage in a
+# temp dir, htpasswd basic auth with a random user and password.
+# Usage: tools/scripts/registry.sh start|stop|status
+# start writes tmp/services/registry.env: REGISTRY_HOST, REGISTRY_USER, REGISTRY_PASSWORD.
+# Docker allows plain HTTP to registries on 127.0.0.0/8, so no TLS is needed.
+set -euo pipefail
+VENTAS_SCRIPT_NAME="registry.sh"
+# shellcheck source=lib/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+
+HOST=127.0.0.1
+PORT="${VENTAS_REGISTRY_PORT:-55000}"
+STATE="${VENTAS_STATE_DIR}/registry"
+CONFIG="${STATE}/config.yml"
+HTPASSWD="${STATE}/htpasswd"
+CREDENTIALS="${STATE}/credentials"
+STORAGE="${STATE}/storage"
+LOG_FILE="${STATE}/registry.log"
+PID_FILE="${STATE}/registry.pid"
+BINARY=/usr/bin/docker-registry
+
+running_pid() {
+  local pid
+  pid="$(cat "${PID_FILE}" 2>/dev/null || true)"
+  # The pid must still be our registry, not a recycled pid of something else.
+  if pid_alive "${pid}" && grep -q "docker-registry" "/proc/${pid}/cmdline" 2>/dev/null; then
+    echo "${pid}"
+  fi
+}
+
+# /v2/ answers 401 without credentials when the registry is up and auth is on.
+answers_401() { [[ "$(curl -s -o /dev/null -w '%{http_code}' "http://${HOST}:${PORT}/v2/")" == "401" ]]; }
+
+write_config() {
+  cat >"${CONFIG}" <<YML
+version: 0.1
+log:
+  level: info
+  fields:
+    service: ventas-test-registry
+storage:
+  filesystem:
+    rootdirectory: ${STORAGE}
+  delete:
+    enabled: true
+http:
+  addr: ${HOST}:${PORT}
+  headers:
+    X-Content-Type-Options: [nosniff]
+auth:
+  htpasswd:
+    realm: ventas-test-registry
+    path: ${HTPASSWD}
+YML
+}
+
+cmd_start() {
+  [[ -x "${BINARY}" ]] && command -v htpasswd >/dev/null && command -v curl >/dev/null ||
+    ensure_packages docker-registry apache2-utils curl
+
+  local pid
+  pid="$(running_pid)"
+  if [[ -n "${pid}" ]]; then
+    log "already running (pid ${pid}) on ${HOST}:${PORT}"
+  else
+    if port_open "${HOST}" "${PORT}"; then
+      die "port ${HOST}:${PORT} is taken by another process; stop it or set VENTAS_REGISTRY_PORT"
+    fi
+    mkdir -p "${STATE}" "${STORAGE}"
+    chmod 700 "${STATE}"
+    # Credentials are kept beside the storage, so a restart keeps the same throw-away user.
+    if [[ ! -s "${CREDENTIALS}" ]]; then
+      (umask 077 && printf 'ventas-%s %s\n' "$(random_secret 4)" "$(random_secret 16)" >"${CREDENTIALS}")
+      log "created a throw-away registry user"
+    fi
+    local user password
+    read -r user password <"${CREDENTIALS}"
+    # -B: bcrypt, the only hash docker-registry's htpasswd auth accepts.
+    (umask 077 && htpasswd -Bbn "${user}" "${password}" >"${HTPASSWD}")
+    write_config
+    log "starting docker-registry on ${HOST}:${PORT} (storage ${STORAGE}, log ${LOG_FILE})"
+    # setsid + nohup: the registry outlives this script and the terminal; its pid is what stop signals.
+    setsid nohup "${BINARY}" serve "${CONFIG}" >>"${LOG_FILE}" 2>&1 </dev/null &
+    echo $! >"${PID_FILE}"
+    if ! wait_until 30 "the registry to answer on ${HOST}:${PORT}" answers_401; then
+      tail -n 20 "${LOG_FILE}" >&2
+      die "docker-registry did not come up (last log lines above)"
+    fi
+    log "started (pid $(cat "${PID_FILE}"))"
+    verify_login "${user}" "${password}"
+  fi
+
+  local user password
+  read -r user password <"${CREDENTIALS}"
+  write_env_file registry "$(printf 'REGISTRY_HOST=%s:%s\nREGISTRY_USER=%s\nREGISTRY_PASSWORD=%s' \
+    "${HOST}" "${PORT}" "${user}" "${password}")"
+}
+
+# A docker login against the fresh registry, in a temp DOCKER_CONFIG so ~/.docker keeps no credentials.
+verify_login() {
+  command -v docker >/dev/null && docker info >/dev/null 2>&1 || {
+    log "no Docker engine: skipped the docker login check"
+    return 0
+  }
+  local cfg
+  cfg="$(mktemp -d)"
+  if printf '%s' "$2" | DOCKER_CONFIG="${cfg}" docker login -u "$1" --password-stdin "${HOST}:${PORT}" >/dev/null 2>&1; then
+    log "docker login ${HOST}:${PORT} works (checked with a temporary DOCKER_CONFIG)"
+    rm -rf "${cfg}"
+  else
+    rm -rf "${cfg}"
+    die "docker login ${HOST}:${PORT} failed with the throw-away credentials"
+  fi
+}
+
+cmd_stop() {
+  local pid
+  pid="$(running_pid)"
+  if [[ -n "${pid}" ]]; then
+    log "stopping docker-registry (pid ${pid})"
+    # SIGTERM: the registry finishes in-flight requests and exits.
+    kill -TERM "${pid}"
+    wait_until 20 "the registry to exit" eval '! pid_alive '"${pid}" || {
+      warn "still running after 20s; sending SIGKILL"
+      kill -KILL "${pid}" 2>/dev/null || true
+    }
+    log "stopped"
+  else
+    log "not running"
+  fi
+  rm -f "${PID_FILE}"
+  remove_env_file registry
+}
+
+cmd_status() {
+  local pid
+  pid="$(running_pid)"
+  if [[ -n "${pid}" ]]; then
+    log "running (pid ${pid}) on ${HOST}:${PORT}"
+  else
+    log "not running"
+    return 3
+  fi
+}
+
+case "${1:-}" in
+  start) cmd_start ;;
+  stop) cmd_stop ;;
+  status) cmd_status ;;
+  *) die "usage: registry.sh start|stop|status" ;;
+esac
