@@ -1,0 +1,365 @@
+#!/usr/bin/env node
+/**
+ * Benchmark of the docker-build executor (run on demand; not a test). Prints one table.
+ *
+ *   node tools/bench/docker-build.mjs [--runs 3] [--keep]
+ *
+ * Works on a throw-away git copy of this workspace (apps/, libs/, the plugin, root config; node_modules
+ * linked), so the shared tree, its dist/ and its Nx cache are never touched. Apps whose project.json has
+ * no docker-build target yet get the one from the plugin's recommended snippet (printed with --snippet).
+ * Every image gets a unique `ventas-bench-<id>-<app>` repository and the label ventas.test=1, and is
+ * removed at the end (also on failure). Measures:
+ *   1. no-op `nx affected -t docker-build` (goal < 3 s, zero builds)
+ *   2. full cache hit of all four: `nx run-many -t docker-build` (goal < 2 s)
+ *   3. plugin overhead over a raw `docker build` of the same Dockerfile (goal < 5 % or 300 ms/image)
+ *   4. the checklist's sequential build-all script against `nx run-many -t docker-build` in parallel
+ *   5. each image's total size and app-layer size (total − base image)
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const MAIN = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const args = process.argv.slice(2);
+const RUNS = Number(args[args.indexOf('--runs') + 1]) || 3;
+const KEEP = args.includes('--keep');
+const ID = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
+const PREFIX = `ventas-bench-${ID}`;
+const NX_ENV = {
+  ...process.env,
+  NX_DAEMON: 'false',
+  NX_NO_CLOUD: 'true',
+  NX_TUI: 'false',
+  CI: 'true',
+  NX_INTERACTIVE: 'false',
+};
+
+export function dockerBuildTarget(app, port) {
+  return {
+    executor: '@ventas/nx-docker:docker-build',
+    // What reaches the image: the app's own files (Dockerfile, entrypoint.sh), the bundle its build wrote
+    // (it holds libs/service-kit's code), and the base image's id. Not ^production: bff-venta's implicit
+    // dependency on catalogo-service must not rebuild bff-venta's image.
+    inputs: [
+      'production',
+      { dependentTasksOutputFiles: '**/*' },
+      { runtime: `node tools/nx-docker/src/lib/dockerfile/base-image-ids.cjs apps/${app}/Dockerfile` },
+    ],
+    options: { port, tags: ['latest', '{gitShortSha}'] },
+  };
+}
+
+function sh(command, argv, options = {}) {
+  const started = performance.now();
+  const result = spawnSync(command, argv, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, ...options });
+  const ms = performance.now() - started;
+  if (result.status !== 0 && !options.allowFail) {
+    throw new Error(
+      `${command} ${argv.join(' ')} failed (${result.status}):\n${(result.stdout ?? '').slice(-3000)}\n${(result.stderr ?? '').slice(-3000)}`,
+    );
+  }
+  return { ms, out: `${result.stdout ?? ''}${result.stderr ?? ''}`, status: result.status };
+}
+
+const nx = (root, argv, env = NX_ENV) =>
+  sh(
+    process.execPath,
+    [
+      join(MAIN, 'node_modules/nx/dist/bin/nx.js'),
+      ...argv,
+      ...(['run-many', 'affected'].includes(argv[0]) ? ['--outputStyle=static'] : []),
+    ],
+    {
+      cwd: root,
+      env,
+    },
+  );
+
+function copyWorkspace() {
+  const root = mkdtempSync(join(tmpdir(), 'nx-docker-bench-'));
+  const skip = new Set(['node_modules', 'dist', '.nx', 'tmp', 'coverage']);
+  const filter = (src) => !skip.has(src.split('/').pop());
+  for (const entry of [
+    'apps',
+    'libs',
+    'nx.json',
+    'tsconfig.base.json',
+    'package.json',
+    'package-lock.json',
+    'jest.preset.js',
+    'eslint.config.mjs',
+    '.prettierrc',
+    '.gitignore',
+  ]) {
+    if (existsSync(join(MAIN, entry)))
+      cpSync(join(MAIN, entry), join(root, entry), { recursive: true, filter });
+  }
+  for (const entry of [
+    'package.json',
+    'executors.json',
+    'generators.json',
+    'project.json',
+    'tsconfig.json',
+    'src',
+  ]) {
+    if (existsSync(join(MAIN, 'tools/nx-docker', entry)))
+      cpSync(join(MAIN, 'tools/nx-docker', entry), join(root, 'tools/nx-docker', entry), {
+        recursive: true,
+        filter,
+      });
+  }
+  symlinkSync(join(MAIN, 'node_modules'), join(root, 'node_modules'));
+  return root;
+}
+
+function wire(root) {
+  const apps = readdirSync(join(root, 'apps')).filter((a) => existsSync(join(root, 'apps', a, 'Dockerfile')));
+  const wired = [];
+  for (const app of apps) {
+    const path = join(root, 'apps', app, 'project.json');
+    const project = JSON.parse(readFileSync(path, 'utf8'));
+    const port = Number(
+      /^EXPOSE\s+(\d+)/m.exec(readFileSync(join(root, 'apps', app, 'Dockerfile'), 'utf8'))?.[1] ?? 8000,
+    );
+    if (!project.targets['docker-build']) {
+      project.targets['docker-build'] = dockerBuildTarget(app, port);
+      wired.push(app);
+    }
+    const target = project.targets['docker-build'];
+    target.options = {
+      ...target.options,
+      repository: `${PREFIX}-${app}`,
+      labels: { ...(target.options?.labels ?? {}), 'ventas.test': '1' },
+    };
+    writeFileSync(path, `${JSON.stringify(project, null, 2)}\n`);
+  }
+  return { apps, wired };
+}
+
+const git = (root, ...argv) =>
+  sh('git', argv, {
+    cwd: root,
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 'bench',
+      GIT_AUTHOR_EMAIL: 'b@x',
+      GIT_COMMITTER_NAME: 'bench',
+      GIT_COMMITTER_EMAIL: 'b@x',
+    },
+  });
+const docker = (argv, options) => sh(process.env.NX_DOCKER_BINARY || 'docker', argv, options);
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const s = (ms) => `${(ms / 1000).toFixed(2)} s`;
+const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+const runDuration = (out) => /Run duration:\s+([\d.]+m?s)/.exec(out)?.[1] ?? '?';
+const builtAt = (root, apps) =>
+  Object.fromEntries(
+    apps.map((a) => [
+      a,
+      existsSync(join(root, 'dist/images', a, 'image.json'))
+        ? JSON.parse(readFileSync(join(root, 'dist/images', a, 'image.json'), 'utf8')).builtAt
+        : null,
+    ]),
+  );
+const changed = (a, b) => Object.keys(a).filter((k) => a[k] !== b[k]).length;
+
+function builderBinary(root, app) {
+  return JSON.parse(readFileSync(join(root, 'dist/images', app, 'image.json'), 'utf8'));
+}
+
+function main() {
+  if (args.includes('--snippet')) {
+    console.log(JSON.stringify({ 'docker-build': dockerBuildTarget('<app>', 8000) }, null, 2));
+    return;
+  }
+  const root = copyWorkspace();
+  const rows = [];
+  const row = (measure, value, goal = '', verdict = '') => rows.push({ measure, value, goal, verdict });
+  try {
+    const { apps, wired } = wire(root);
+    if (apps.length === 0) throw new Error('No apps with a Dockerfile in apps/: nothing to benchmark.');
+    git(root, 'init', '--quiet', '--initial-branch=main');
+    git(root, 'add', '-A');
+    git(root, 'commit', '--quiet', '--no-verify', '-m', 'bench');
+    console.error(
+      `bench workspace ${root}; apps ${apps.join(', ')}${wired.length ? `; docker-build wired by the bench for ${wired.join(', ')}` : ''}`,
+    );
+
+    nx(root, ['run-many', '-t', 'build']);
+    const first = nx(root, ['run-many', '-t', 'docker-build', `--parallel=${apps.length}`]);
+    row(
+      `first nx run-many -t docker-build (${apps.length} images, parallel)`,
+      s(first.ms),
+      '',
+      `Nx ${runDuration(first.out)}`,
+    );
+    const manifests = Object.fromEntries(apps.map((a) => [a, builderBinary(root, a)]));
+    const builder = manifests[apps[0]].builder;
+
+    const beforeHit = builtAt(root, apps);
+    const hit = nx(root, ['run-many', '-t', 'docker-build']);
+    const hitBuilds = changed(beforeHit, builtAt(root, apps));
+    row(
+      `full cache hit, all ${apps.length} (wall, incl. Nx start-up)`,
+      s(hit.ms),
+      '< 2 s',
+      `${hit.ms < 2000 ? 'ok' : 'over'}; Nx ${runDuration(hit.out)}; ${hitBuilds} builds`,
+    );
+
+    const beforeNoop = builtAt(root, apps);
+    const noop = nx(root, ['affected', '-t', 'docker-build', '--base=HEAD', '--head=HEAD']);
+    const noopBuilds = changed(beforeNoop, builtAt(root, apps));
+    row(
+      'no-op nx affected -t docker-build (wall)',
+      s(noop.ms),
+      '< 3 s, 0 builds',
+      `${noop.ms < 3000 && noopBuilds === 0 ? 'ok' : 'over'}; ${noopBuilds} builds`,
+    );
+
+    // The same two with the Nx daemon (the default on a workstation): the project graph is kept warm.
+    const daemonEnv = { ...NX_ENV, NX_DAEMON: 'true' };
+    try {
+      nx(root, ['show', 'projects'], daemonEnv);
+      const beforeDaemon = builtAt(root, apps);
+      const dHit = nx(root, ['run-many', '-t', 'docker-build'], daemonEnv);
+      const dNoop = nx(root, ['affected', '-t', 'docker-build', '--base=HEAD', '--head=HEAD'], daemonEnv);
+      const dBuilds = changed(beforeDaemon, builtAt(root, apps));
+      row(
+        'full cache hit, all 4, Nx daemon warm (wall)',
+        s(dHit.ms),
+        '< 2 s',
+        `${dHit.ms < 2000 ? 'ok' : 'over'}; Nx ${runDuration(dHit.out)}; ${dBuilds} builds`,
+      );
+      row(
+        'no-op nx affected -t docker-build, Nx daemon warm (wall)',
+        s(dNoop.ms),
+        '< 3 s, 0 builds',
+        `${dNoop.ms < 3000 && dBuilds === 0 ? 'ok' : 'over'}`,
+      );
+    } finally {
+      nx(root, ['daemon', '--stop'], daemonEnv);
+    }
+
+    // Plugin overhead: the executor in-process against a raw docker build of the same Dockerfile, same builder.
+    const binary = builder === 'buildkit' ? '/usr/bin/docker' : process.env.NX_DOCKER_BINARY || 'docker';
+    const rawEnv = { ...process.env, DOCKER_BUILDKIT: builder === 'legacy' ? '0' : '1' };
+    for (const app of apps) {
+      const raw = [];
+      const plugin = [];
+      for (let i = 0; i < RUNS; i++) {
+        raw.push(
+          sh(binary, ['build', '--platform', 'linux/amd64', '-t', `${PREFIX}-${app}:raw`, `apps/${app}`], {
+            cwd: root,
+            env: rawEnv,
+          }).ms,
+        );
+        const run = sh(
+          process.execPath,
+          ['-r', '@swc-node/register', join(MAIN, 'tools/bench/time-executor.ts'), root, app],
+          { cwd: MAIN, env: process.env },
+        );
+        plugin.push(JSON.parse(/BENCH_RESULT (.*)/.exec(run.out)[1]).ms);
+      }
+      const over = median(plugin) - median(raw);
+      const pct = (over / median(raw)) * 100;
+      row(
+        `overhead ${app}: executor ${s(median(plugin))} vs raw docker build ${s(median(raw))}`,
+        `${over >= 0 ? '+' : ''}${Math.round(over)} ms (${pct.toFixed(0)} %)`,
+        '< 5 % or 300 ms',
+        over <= 300 || pct < 5 ? 'ok' : 'over',
+      );
+    }
+
+    // The checklist's script: one docker build after another (its buildx is missing here: same builder as the plugin).
+    const seq = performance.now();
+    for (const app of apps) {
+      sh(
+        binary,
+        [
+          'build',
+          '--platform',
+          'linux/amd64',
+          '-t',
+          `${PREFIX}-${app}:latest`,
+          '-t',
+          `${PREFIX}-${app}:v1.0.0`,
+          `apps/${app}`,
+        ],
+        { cwd: root, env: rawEnv },
+      );
+    }
+    const seqMs = performance.now() - seq;
+    const par = nx(root, [
+      'run-many',
+      '-t',
+      'docker-build',
+      '--skip-nx-cache',
+      '--excludeTaskDependencies',
+      `--parallel=${apps.length}`,
+    ]);
+    row(
+      `checklist script: ${apps.length} sequential docker builds`,
+      s(seqMs),
+      '',
+      'builds every image, every time',
+    );
+    row(
+      `nx run-many -t docker-build --skip-nx-cache --excludeTaskDependencies --parallel=${apps.length}`,
+      s(par.ms),
+      '',
+      `Nx ${runDuration(par.out)}; with checks, inspect, image.json`,
+    );
+    row('nx run-many -t docker-build, nothing changed', s(hit.ms), '', 'zero builds (Nx cache)');
+
+    for (const app of apps) {
+      const m = JSON.parse(readFileSync(join(root, 'dist/images', app, 'image.json'), 'utf8'));
+      const base = m.baseImage.id
+        ? Number(docker(['image', 'inspect', '--format', '{{.Size}}', m.baseImage.id]).out.trim())
+        : 0;
+      row(
+        `size ${app}`,
+        `${mb(m.sizeBytes)} total`,
+        '< 500 MB',
+        `app layers ${mb(m.sizeBytes - base)} over ${m.baseImage.ref}`,
+      );
+    }
+    console.log(
+      `\nbuilder: ${builder}; runs per overhead sample: ${RUNS}; load average: ${execFileSync('cat', ['/proc/loadavg'], { encoding: 'utf8' }).split(' ').slice(0, 3).join(' ')}`,
+    );
+    printTable(rows);
+  } finally {
+    const ours = docker(
+      ['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}', '--filter', `reference=${PREFIX}-*`],
+      { allowFail: true },
+    )
+      .out.split('\n')
+      .filter((l) => l.startsWith(PREFIX));
+    if (ours.length) docker(['image', 'rm', '--force', ...ours], { allowFail: true });
+    if (KEEP) console.error(`kept ${root}`);
+    else rmSync(root, { recursive: true, force: true });
+  }
+}
+
+function printTable(rows) {
+  const cols = ['measure', 'value', 'goal', 'verdict'];
+  const width = Object.fromEntries(
+    cols.map((c) => [c, Math.max(c.length, ...rows.map((r) => String(r[c]).length))]),
+  );
+  const line = (r) => `| ${cols.map((c) => String(r[c]).padEnd(width[c])).join(' | ')} |`;
+  console.log(line(Object.fromEntries(cols.map((c) => [c, c]))));
+  console.log(`|${cols.map((c) => '-'.repeat(width[c] + 2)).join('|')}|`);
+  for (const r of rows) console.log(line(r));
+}
+
+main();

@@ -1,0 +1,214 @@
+import { logger, type ExecutorContext } from '@nx/devkit';
+import {
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
+import { resolveBuilder } from '../../lib/builder/probe-builder';
+import { DockerError, runDocker } from '../../lib/docker/docker';
+import { parseImageInspect } from '../../lib/docker/inspect';
+import {
+  checkBuiltPlatform,
+  checkDockerfile,
+  checkPaths,
+  DockerfileFinding,
+  formatFinding,
+} from '../../lib/dockerfile/checks';
+import { statContextFiles } from '../../lib/dockerfile/context-facts';
+import {
+  DockerfileModel,
+  finalStage,
+  parseDockerfile,
+  stageChain,
+} from '../../lib/dockerfile/parse-dockerfile';
+import { findStartScripts } from '../../lib/dockerfile/scripts';
+import {
+  ImageManifest,
+  IMAGE_MANIFEST_VERSION,
+  readImageManifest,
+  writeImageManifest,
+} from '../../lib/image-manifest/image-manifest';
+import { buildArgs } from './lib/build-args';
+import { gatherFacts } from './lib/gather-facts';
+import { ARCHIVE_FILE, NormalizedDockerBuildOptions, normalizeOptions } from './lib/normalize-options';
+import { buildReason, countCachedSteps, summaryLine } from './lib/summary';
+import type { DockerBuildExecutorSchema } from './schema';
+
+/**
+ * normalize → checks → builder → docker build → inspect → platform check → archive → image.json → summary.
+ * Expected failures (a check, the build itself) print a report and return { success: false }.
+ */
+export default async function dockerBuildExecutor(
+  raw: DockerBuildExecutorSchema,
+  context: ExecutorContext,
+): Promise<{ success: boolean }> {
+  const started = performance.now();
+  const options = normalizeOptions(raw, context, await gatherFacts(context));
+  // The builder probe (cached across runs) overlaps the checks; a failed check just drops it.
+  const pendingBuilder = resolveBuilder(options.dockerBinary);
+  const { findings, model } = preBuildChecks(options);
+  if (report(options, findings)) return { success: false };
+
+  const builder = await pendingBuilder;
+  logger.info(`${options.streamPrefix} builder: ${builder.reason}`);
+  if (builder.warning) logger.warn(`${options.streamPrefix} ${builder.warning}`);
+
+  const scratchDir = mkdtempSync(join(tmpdir(), 'nx-docker-build-'));
+  try {
+    const iidFile = join(scratchDir, 'iid');
+    const command = buildArgs(options, builder.kind, iidFile);
+    const previousImageId = previousManifestId(options);
+    // A failed build must never leave the last image.json behind for smoke-test or ecr-push to trust.
+    rmSync(options.manifestPath, { force: true });
+    rmSync(options.archivePath, { force: true });
+    const baseRef = baseImageOf(model as DockerfileModel, options.target);
+    // Asked while the build runs (one docker call, no extra wait), unless --pull may replace it meanwhile.
+    const earlyBaseId = baseRef === 'scratch' || options.pull ? null : imageId(baseRef, builder.binary);
+    let log: string;
+    try {
+      const result = await runDocker(command.args, {
+        cwd: options.workspaceRoot,
+        env: command.env,
+        binary: builder.binary,
+        streamPrefix: options.streamPrefix,
+      });
+      log = `${result.stdout}\n${result.stderr}`;
+    } catch (error) {
+      if (!(error instanceof DockerError)) throw error;
+      logger.error(`${options.streamPrefix} ${error.message}`);
+      logger.error(`${options.streamPrefix} The image was not built; no image.json was written.`);
+      return { success: false };
+    }
+    const builtId = readFileSync(iidFile, 'utf8').trim();
+    const inspected = await runDocker(['image', 'inspect', builtId], { binary: builder.binary });
+    const facts = parseImageInspect(inspected.stdout);
+    if (report(options, checkBuiltPlatform(options.platform, facts.platform, options.tags[0]))) {
+      return { success: false };
+    }
+    if (options.archive) await saveArchive(options, builder.binary, scratchDir);
+    const seconds = (performance.now() - started) / 1000;
+    const manifest: ImageManifest = {
+      version: IMAGE_MANIFEST_VERSION,
+      project: options.projectName,
+      imageId: facts.id,
+      tags: options.tags,
+      platform: facts.platform,
+      sizeBytes: facts.sizeBytes,
+      builder: builder.kind,
+      baseImage: {
+        ref: baseRef,
+        id: baseRef === 'scratch' ? null : await (earlyBaseId ?? imageId(baseRef, builder.binary)),
+      },
+      builtAt: new Date().toISOString(),
+      buildSeconds: Math.round(seconds * 10) / 10,
+      archive: options.archive ? ARCHIVE_FILE : null,
+    };
+    writeImageManifest(options.workspaceRoot, manifest);
+    const reason = buildReason(previousImageId, facts.id, countCachedSteps(log));
+    logger.info(
+      summaryLine({
+        prefix: options.streamPrefix,
+        tags: options.tags,
+        facts,
+        builder,
+        seconds,
+        reason,
+        archive: options.archive,
+      }),
+    );
+    return { success: true };
+  } finally {
+    rmSync(scratchDir, { recursive: true, force: true });
+  }
+}
+
+/** Existence, then parse once, then the pure checks over the model and the start script's file mode. */
+export function preBuildChecks(options: NormalizedDockerBuildOptions): {
+  findings: DockerfileFinding[];
+  model: DockerfileModel | null;
+} {
+  const paths = checkPaths({
+    dockerfile: options.dockerfileDisplay,
+    dockerfileExists: existsSync(options.dockerfile) && statSync(options.dockerfile).isFile(),
+    context: options.contextDisplay,
+    contextExists: existsSync(options.context) && statSync(options.context).isDirectory(),
+    projectName: options.projectName,
+  });
+  if (paths.length > 0) return { findings: paths, model: null };
+  const model = parseDockerfile(readFileSync(options.dockerfile, 'utf8'));
+  const scripts = findStartScripts(model, options.target);
+  const findings = checkDockerfile({
+    model,
+    dockerfile: options.dockerfileDisplay,
+    context: options.contextDisplay,
+    target: options.target,
+    platform: options.platform,
+    port: options.port,
+    scripts,
+    contextFiles: statContextFiles(
+      options.context,
+      scripts.flatMap((s) => s.candidates.map((c) => c.path)),
+    ),
+  });
+  return {
+    findings: findings.filter((f) => f.check === 'paths' || !options.skipChecks.includes(f.check)),
+    model,
+  };
+}
+
+/** Prints findings; true when any is an error. */
+function report(options: NormalizedDockerBuildOptions, findings: DockerfileFinding[]): boolean {
+  for (const finding of findings) {
+    const text = `${options.streamPrefix} ${formatFinding(finding)}`;
+    if (finding.severity === 'error') logger.error(text);
+    else logger.warn(text);
+  }
+  const errors = findings.filter((f) => f.severity === 'error').length;
+  if (errors > 0) logger.error(`${options.streamPrefix} ${errors} check(s) failed; docker did not run.`);
+  return errors > 0;
+}
+
+/** The external image the final stage starts from (following FROM <stage>), e.g. node:24-bookworm-slim. */
+export function baseImageOf(model: DockerfileModel, target: string | null): string {
+  const stage = finalStage(model, target);
+  if (!stage) return 'scratch';
+  return stageChain(model, stage).at(-1)?.from ?? 'scratch';
+}
+
+async function imageId(ref: string, binary: string): Promise<string | null> {
+  const result = await runDocker(['image', 'inspect', '--format', '{{.Id}}', ref], { binary, reject: false });
+  return result.failed ? null : result.stdout.trim() || null;
+}
+
+function previousManifestId(options: NormalizedDockerBuildOptions): string | null {
+  if (!existsSync(options.manifestPath)) return null;
+  try {
+    return readImageManifest(options.workspaceRoot, options.projectName).imageId;
+  } catch {
+    return null;
+  }
+}
+
+/** docker save (by tag, so a load restores the tags) | gzip -1, written beside image.json atomically. */
+async function saveArchive(
+  options: NormalizedDockerBuildOptions,
+  binary: string,
+  scratchDir: string,
+): Promise<void> {
+  const tar = join(scratchDir, 'image.tar');
+  await runDocker(['save', '--output', tar, ...options.tags], { binary });
+  mkdirSync(options.outputDir, { recursive: true });
+  const temp = `${options.archivePath}.${process.pid}.tmp`;
+  await pipeline(createReadStream(tar), createGzip({ level: 1 }), createWriteStream(temp));
+  renameSync(temp, options.archivePath);
+}

@@ -1,0 +1,132 @@
+import { buildArgs, imageRefOf } from './build-args';
+import type { NormalizedDockerBuildOptions } from './normalize-options';
+
+const base: NormalizedDockerBuildOptions = {
+  projectName: 'orders',
+  projectRoot: 'apps/orders',
+  workspaceRoot: '/ws',
+  dockerfile: '/ws/apps/orders/Dockerfile',
+  dockerfileDisplay: 'apps/orders/Dockerfile',
+  context: '/ws/apps/orders',
+  contextDisplay: 'apps/orders',
+  platform: 'linux/amd64',
+  tags: ['orders:latest', 'orders:v1.0.0'],
+  version: '1.0.0',
+  gitSha: null,
+  buildArgs: {},
+  target: null,
+  labels: {},
+  cacheFrom: [],
+  cacheTo: null,
+  archive: false,
+  pull: false,
+  port: null,
+  skipChecks: [],
+  dockerBinary: null,
+  outputDir: '/ws/dist/images/orders',
+  manifestPath: '/ws/dist/images/orders/image.json',
+  archivePath: '/ws/dist/images/orders/image.tar.gz',
+  streamPrefix: '[orders]',
+};
+const COMMON = [
+  '--file',
+  '/ws/apps/orders/Dockerfile',
+  '--platform',
+  'linux/amd64',
+  '--iidfile',
+  '/tmp/iid',
+  '--tag',
+  'orders:latest',
+  '--tag',
+  'orders:v1.0.0',
+];
+
+describe('buildArgs', () => {
+  it.each([
+    ['buildx', ['buildx', 'build', '--load', '--progress=plain', ...COMMON, '/ws/apps/orders'], {}],
+    ['buildkit', ['build', '--progress=plain', ...COMMON, '/ws/apps/orders'], { DOCKER_BUILDKIT: '1' }],
+    ['legacy', ['build', ...COMMON, '/ws/apps/orders'], { DOCKER_BUILDKIT: '0' }],
+  ] as const)('%s', (builder, args, env) => {
+    expect(buildArgs(base, builder, '/tmp/iid')).toEqual({ args, env });
+  });
+
+  it('passes build args and labels sorted, target, cache sources and --pull', () => {
+    const { args } = buildArgs(
+      {
+        ...base,
+        buildArgs: { NODE_VERSION: '24', APP: 'orders' },
+        labels: { 'org.opencontainers.image.title': 'orders', 'a.b': 'c d' },
+        target: 'runtime',
+        cacheFrom: ['orders:latest', 'type=registry,ref=ecr/orders:buildcache'],
+        pull: true,
+      },
+      'buildx',
+      '/tmp/iid',
+    );
+    expect(args.slice(COMMON.length + 4)).toEqual([
+      '--build-arg',
+      'APP=orders',
+      '--build-arg',
+      'NODE_VERSION=24',
+      '--target',
+      'runtime',
+      '--label',
+      'a.b=c d',
+      '--label',
+      'org.opencontainers.image.title=orders',
+      '--cache-from',
+      'orders:latest',
+      '--cache-from',
+      'type=registry,ref=ecr/orders:buildcache',
+      '--pull',
+      '/ws/apps/orders',
+    ]);
+  });
+
+  it('gives BuildKit without buildx the image ref of a registry cache', () => {
+    const { args } = buildArgs(
+      { ...base, cacheFrom: ['type=registry,ref=ecr/orders:buildcache'] },
+      'buildkit',
+      '/tmp/iid',
+    );
+    expect(args).toContain('ecr/orders:buildcache');
+  });
+
+  it.each([
+    [
+      'buildx',
+      'type=registry,ref=ecr/orders:buildcache,mode=max',
+      ['--cache-to', 'type=registry,ref=ecr/orders:buildcache,mode=max'],
+    ],
+    ['buildx', 'type=inline', ['--cache-to', 'type=inline']],
+    ['buildkit', 'type=inline', ['--build-arg', 'BUILDKIT_INLINE_CACHE=1']],
+  ] as const)('cacheTo with %s: %s', (builder, cacheTo, expected) => {
+    const { args } = buildArgs({ ...base, cacheTo }, builder, '/tmp/iid');
+    expect(args.slice(-3, -1)).toEqual(expected);
+  });
+
+  it.each([
+    [
+      'buildkit',
+      'type=registry,ref=ecr/orders:buildcache',
+      /needs buildx, but this build uses the BuildKit built into docker build \(inline cache only\)[\s\S]*"cacheTo": "type=inline"/,
+    ],
+    [
+      'legacy',
+      'type=inline',
+      /needs buildx, but this build uses the legacy builder[\s\S]*Install the buildx plugin/,
+    ],
+  ] as const)('refuses cacheTo with %s: %s', (builder, cacheTo, message) => {
+    expect(() => buildArgs({ ...base, cacheTo }, builder, '/tmp/iid')).toThrow(message);
+  });
+});
+
+describe('imageRefOf', () => {
+  it.each([
+    ['orders:latest', 'orders:latest'],
+    ['type=registry,ref=ecr/orders:cache', 'ecr/orders:cache'],
+    ['type=local,src=/tmp/c', 'type=local,src=/tmp/c'],
+  ])('%s → %s', (source, ref) => {
+    expect(imageRefOf(source)).toBe(ref);
+  });
+});

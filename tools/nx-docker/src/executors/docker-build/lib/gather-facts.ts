@@ -1,0 +1,49 @@
+import type { ExecutorContext } from '@nx/devkit';
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BuildFacts } from './normalize-options';
+
+/**
+ * The effects normalizeOptions needs, gathered in one place: package.json version, git sha, commit
+ * time and remote (two git calls, in parallel), and NX_DOCKER_BINARY.
+ */
+export async function gatherFacts(
+  context: ExecutorContext,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<BuildFacts> {
+  const root = context.projectName
+    ? context.projectsConfigurations?.projects[context.projectName]?.root
+    : undefined;
+  const [head, remote] = await Promise.all([
+    git(context.root, ['log', '-1', '--format=%H %cI']),
+    git(context.root, ['config', '--get', 'remote.origin.url']),
+  ]);
+  const [gitSha, commitTime] = head ? head.split(' ') : [null, null];
+  return {
+    packageVersion: root ? packageVersion(join(context.root, root, 'package.json')) : null,
+    gitSha: gitSha || null,
+    gitRemote: remote,
+    // The commit time, not the clock: an unchanged tree then rebuilds to the same image id.
+    created: commitTime || new Date().toISOString(),
+    envBinary: env['NX_DOCKER_BINARY']?.trim() || null,
+  };
+}
+
+function packageVersion(path: string): string | null {
+  if (!existsSync(path)) return null;
+  try {
+    const version = JSON.parse(readFileSync(path, 'utf8')).version;
+    return typeof version === 'string' && version ? version : null;
+  } catch {
+    return null;
+  }
+}
+
+function git(cwd: string, args: string[]): Promise<string | null> {
+  return new Promise((resolve) => {
+    execFile('git', args, { cwd, encoding: 'utf8', timeout: 10_000 }, (error, stdout) =>
+      resolve(error ? null : stdout.trim() || null),
+    );
+  });
+}

@@ -1,0 +1,145 @@
+import type { ExecutorContext } from '@nx/devkit';
+import { isAbsolute, join, relative } from 'node:path';
+import { NxDockerError } from '../../../lib/errors';
+import { imageManifestPath, imageOutputDir } from '../../../lib/image-manifest/image-manifest';
+import { renderTags } from '../../../lib/tags/tags';
+import { SECRET_NAME } from '../../../lib/dockerfile/checks';
+import type { DockerBuildCheck, DockerBuildExecutorSchema } from '../schema';
+
+/** Facts from outside the options, gathered by the executor so that this function stays pure. */
+export interface BuildFacts {
+  /** `version` of the project's package.json, if it has one. */
+  packageVersion: string | null;
+  gitSha: string | null;
+  /** `git remote get-url origin`, for the OCI source label. */
+  gitRemote: string | null;
+  /** OCI created label: the commit time of HEAD when there is one (reproducible), else the clock. */
+  created: string;
+  /** NX_DOCKER_BINARY. */
+  envBinary: string | null;
+}
+
+export interface NormalizedDockerBuildOptions {
+  projectName: string;
+  projectRoot: string;
+  workspaceRoot: string;
+  /** Absolute, and workspace-relative for messages. */
+  dockerfile: string;
+  dockerfileDisplay: string;
+  context: string;
+  contextDisplay: string;
+  platform: string;
+  /** Full image references, validated. The first one names the image in messages. */
+  tags: string[];
+  version: string | null;
+  gitSha: string | null;
+  buildArgs: Record<string, string>;
+  target: string | null;
+  labels: Record<string, string>;
+  cacheFrom: string[];
+  cacheTo: string | null;
+  archive: boolean;
+  pull: boolean;
+  port: number | null;
+  skipChecks: DockerBuildCheck[];
+  /** Option, else NX_DOCKER_BINARY; null means "detect". */
+  dockerBinary: string | null;
+  outputDir: string;
+  manifestPath: string;
+  archivePath: string;
+  streamPrefix: string;
+}
+
+export const ARCHIVE_FILE = 'image.tar.gz';
+
+export function normalizeOptions(
+  raw: DockerBuildExecutorSchema,
+  context: ExecutorContext,
+  facts: BuildFacts,
+): NormalizedDockerBuildOptions {
+  const projectName = context.projectName;
+  if (!projectName)
+    throw new NxDockerError('docker-build must run for a project (no projectName in the context).');
+  const project = context.projectsConfigurations?.projects[projectName];
+  if (!project)
+    throw new NxDockerError(`Project ${projectName} is not in the workspace's project configurations.`);
+  const workspaceRoot = context.root;
+  const projectRoot = project.root;
+  const resolve = (path: string) => (isAbsolute(path) ? path : join(workspaceRoot, path));
+  const display = (path: string) => relative(workspaceRoot, path) || '.';
+
+  const contextDir = resolve(raw.context ?? projectRoot);
+  const dockerfile = resolve(raw.dockerfile ?? join(projectRoot, 'Dockerfile'));
+  const version = raw.version ?? facts.packageVersion;
+  const tags = renderTags(
+    raw.tags ?? ['latest'],
+    { projectName, version, gitSha: facts.gitSha },
+    raw.repository ?? defaultRepository(projectName),
+  );
+
+  const buildArgs = { ...(raw.buildArgs ?? {}) };
+  const secretArg = Object.keys(buildArgs).find((name) => SECRET_NAME.test(name));
+  if (secretArg) {
+    throw new NxDockerError(
+      `buildArgs.${secretArg} of ${projectName}:docker-build looks like a secret; build args are stored in the image history.`,
+      { hint: `Remove it and give the secret to the container at run time, or use RUN --mount=type=secret.` },
+    );
+  }
+
+  const ociLabels: Record<string, string> =
+    raw.ociLabels === false
+      ? {}
+      : dropNulls({
+          'org.opencontainers.image.title': projectName,
+          'org.opencontainers.image.version': version,
+          'org.opencontainers.image.revision': facts.gitSha,
+          'org.opencontainers.image.created': facts.created,
+          'org.opencontainers.image.source': facts.gitRemote,
+        });
+
+  const outputDir = imageOutputDir(workspaceRoot, projectName);
+  return {
+    projectName,
+    projectRoot,
+    workspaceRoot,
+    dockerfile,
+    dockerfileDisplay: display(dockerfile),
+    context: contextDir,
+    contextDisplay: display(contextDir),
+    platform: raw.platform ?? 'linux/amd64',
+    tags,
+    version,
+    gitSha: facts.gitSha,
+    buildArgs,
+    target: raw.target ?? null,
+    labels: { ...ociLabels, ...(raw.labels ?? {}) },
+    cacheFrom: [...(raw.cacheFrom ?? [])],
+    cacheTo: raw.cacheTo ?? null,
+    archive: raw.archive ?? false,
+    pull: raw.pull ?? false,
+    port: raw.port ?? null,
+    skipChecks: [...(raw.skipChecks ?? [])],
+    dockerBinary: raw.dockerBinary ?? facts.envBinary ?? null,
+    outputDir,
+    manifestPath: imageManifestPath(workspaceRoot, projectName),
+    archivePath: join(outputDir, ARCHIVE_FILE),
+    streamPrefix: `[${projectName}]`,
+  };
+}
+
+/** Project names may hold characters a repository may not (`@scope/name`, capitals). */
+export function defaultRepository(projectName: string): string {
+  return (
+    projectName
+      .toLowerCase()
+      .replace(/^@/, '')
+      .replace(/[^a-z0-9._/-]+/g, '-')
+      .replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '') || 'image'
+  );
+}
+
+function dropNulls(record: Record<string, string | null>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(record).filter((entry): entry is [string, string] => entry[1] !== null),
+  );
+}

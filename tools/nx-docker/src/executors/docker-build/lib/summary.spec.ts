@@ -1,0 +1,56 @@
+import type { BuilderChoice } from '../../../lib/builder/detect-builder';
+import type { ImageFacts } from '../../../lib/docker/inspect';
+import { buildReason, countCachedSteps, formatBytes, summaryLine } from './summary';
+
+describe('buildReason', () => {
+  it.each([
+    [null, 'sha256:bbb', 0, 'built: no earlier image.json'],
+    [null, 'sha256:bbb', 2, "built: no earlier image.json (2 steps from Docker's layer cache)"],
+    [
+      'sha256:bbb',
+      'sha256:bbb',
+      3,
+      "built: inputs changed, image unchanged (Docker's layer cache held every step)",
+    ],
+    ['sha256:aaaaaaaaaaaaaaaa', 'sha256:bbb', 0, 'built: inputs changed, replaces aaaaaaaaaaaa'],
+  ])('%s → %s', (previous, id, cached, reason) => {
+    expect(buildReason(previous, id, cached)).toBe(reason);
+  });
+});
+
+it('counts cached steps of both builders', () => {
+  const legacy =
+    'Step 2/3 : COPY a /a\n ---> Using cache\n ---> 5f958a3f8aaf\nStep 3/3 : LABEL x=1\n ---> Using cache';
+  const buildkit = '[svc] #5 [2/3] COPY a ./\n[svc] #5 CACHED\n#6 [3/3] COPY b ./\n#6 DONE 0.1s';
+  expect([countCachedSteps(legacy), countCachedSteps(buildkit)]).toEqual([2, 1]);
+});
+
+it.each([
+  [512, '512 B'],
+  [2048, '2.0 kB'],
+  [123_456_789, '117.7 MB'],
+])('formatBytes(%d) = %s', (bytes, text) => {
+  expect(formatBytes(bytes)).toBe(text);
+});
+
+it('writes one summary line: image, tags, size, architecture, builder, seconds, why', () => {
+  const facts = {
+    id: 'sha256:0123456789abcdef',
+    sizeBytes: 150 * 1024 * 1024,
+    platform: 'linux/amd64',
+  } as ImageFacts;
+  const builder = { kind: 'buildkit', binary: '/usr/bin/docker' } as BuilderChoice;
+  expect(
+    summaryLine({
+      prefix: '[orders]',
+      tags: ['orders:latest', 'orders:v1'],
+      facts,
+      builder,
+      seconds: 12.34,
+      reason: 'built: no earlier image.json',
+      archive: true,
+    }),
+  ).toBe(
+    '[orders] image 0123456789ab · tags orders:latest, orders:v1 · 150.0 MB · linux/amd64 · buildkit (/usr/bin/docker) · 12.3 s · built: no earlier image.json; archived',
+  );
+});

@@ -1,0 +1,50 @@
+import type { BuilderChoice } from '../../../lib/builder/detect-builder';
+import type { ImageFacts } from '../../../lib/docker/inspect';
+
+/** Why this build produced what it did, from the manifest it replaces. Pure. */
+export function buildReason(previousImageId: string | null, imageId: string, cachedSteps: number): string {
+  if (previousImageId === null)
+    return `built: no earlier image.json${cachedSteps ? ` (${steps(cachedSteps)} from Docker's layer cache)` : ''}`;
+  if (previousImageId === imageId)
+    return `built: inputs changed, image unchanged (Docker's layer cache held every step)`;
+  return `built: inputs changed, replaces ${shortId(previousImageId)}${cachedSteps ? ` (${steps(cachedSteps)} from Docker's layer cache)` : ''}`;
+}
+
+/** Steps Docker took from its layer cache: legacy "Using cache", BuildKit "CACHED". */
+export function countCachedSteps(log: string): number {
+  return (log.match(/^(?:.*\s)?(?:---> Using cache|#\d+ CACHED)\s*$/gm) ?? []).length;
+}
+
+export function summaryLine(input: {
+  prefix: string;
+  tags: string[];
+  facts: ImageFacts;
+  builder: BuilderChoice;
+  seconds: number;
+  reason: string;
+  archive: boolean;
+}): string {
+  return [
+    `${input.prefix} image ${shortId(input.facts.id)}`,
+    `tags ${input.tags.join(', ')}`,
+    formatBytes(input.facts.sizeBytes),
+    input.facts.platform,
+    `${input.builder.kind} (${input.builder.binary})`,
+    `${input.seconds.toFixed(1)} s`,
+    input.archive ? `${input.reason}; archived` : input.reason,
+  ].join(' · ');
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} kB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+export function shortId(imageId: string): string {
+  return imageId.replace(/^sha256:/, '').slice(0, 12);
+}
+
+function steps(count: number): string {
+  return count === 1 ? '1 step' : `${count} steps`;
+}

@@ -1,0 +1,22 @@
+export type DockerBuildCheck = 'platform' | 'exec-bit' | 'expose' | 'healthcheck' | 'secrets';
+
+/** Raw options as written in project.json / nx.json; only normalizeOptions reads them. */
+export interface DockerBuildExecutorSchema {
+  dockerfile?: string;
+  context?: string;
+  platform?: string;
+  tags?: string[];
+  repository?: string;
+  version?: string;
+  buildArgs?: Record<string, string>;
+  target?: string;
+  labels?: Record<string, string>;
+  ociLabels?: boolean;
+  cacheFrom?: string[];
+  cacheTo?: string;
+  archive?: boolean;
+  pull?: boolean;
+  port?: number;
+  skipChecks?: DockerBuildCheck[];
+  dockerBinary?: string;
+}

@@ -1,0 +1,105 @@
+import { builderOf, chooseBuilder, ClientProbe, clientVersionOf } from './detect-builder';
+
+// Output captured on this machine (docker 28.2.2 in /usr/local/bin, Debian's 20.10.24 in /usr/bin,
+// engine 20.10.24) and from Docker's docs for a client with the buildx plugin.
+const SERVER = '"Server":{"Version":"20.10.24+dfsg1","ApiVersion":"1.41","MinAPIVersion":"1.12"}';
+const versionJson = (client: string) =>
+  `{"Client":{"Version":"${client}","ApiVersion":"1.41","Os":"linux","Arch":"amd64","Context":"default"},${SERVER}}`;
+const NO_BUILDX_28 = {
+  exitCode: 1,
+  stdout: '',
+  stderr: "docker: unknown command: docker buildx\n\nRun 'docker --help' for more information",
+};
+const NO_BUILDX_20 = {
+  exitCode: 1,
+  stdout: '',
+  stderr: "docker: 'buildx' is not a docker command.\nSee 'docker --help'",
+};
+const BUILDX = {
+  exitCode: 0,
+  stdout: 'github.com/docker/buildx v0.24.0 d0e5e86c8b88ae4865040bc96917c338f4dd673c',
+  stderr: '',
+};
+
+const probe = (binary: string, buildx: ClientProbe['buildx'], client: string | null): ClientProbe => ({
+  binary,
+  buildx,
+  version: client
+    ? { exitCode: 0, stdout: versionJson(client), stderr: '' }
+    : { exitCode: 1, stdout: '', stderr: 'Cannot connect to the Docker daemon' },
+});
+
+const usrLocal = probe('docker', NO_BUILDX_28, '28.2.2');
+const debian = probe('/usr/bin/docker', NO_BUILDX_20, '20.10.24+dfsg1');
+const withBuildx = probe('docker', BUILDX, '28.2.2');
+
+describe('builderOf', () => {
+  it.each<[string, ClientProbe, string, RegExp]>([
+    ['client with the buildx plugin', withBuildx, 'buildx', /buildx 0\.24\.0/],
+    ['Debian 20.10 client: BuildKit built in', debian, 'buildkit', /20\.10\.24\+dfsg1 has BuildKit built in/],
+    [
+      '28.2 client without buildx',
+      usrLocal,
+      'legacy',
+      /no buildx plugin, which BuildKit needs from client 23 on/,
+    ],
+    ['22.06 client', probe('docker', NO_BUILDX_20, '22.06.0-beta.0'), 'buildkit', /built in/],
+    ['18.09 client', probe('docker', NO_BUILDX_20, '18.09.1'), 'buildkit', /built in/],
+    ['18.06 client', probe('docker', NO_BUILDX_20, '18.06.3-ce'), 'legacy', /predates BuildKit/],
+    ['23.0 client without buildx', probe('docker', NO_BUILDX_28, '23.0.0'), 'legacy', /no buildx plugin/],
+    ['no version output', probe('docker', NO_BUILDX_28, null), 'legacy', /client version unknown/],
+  ])('%s → %s', (_name, input, kind, detail) => {
+    const result = builderOf(input);
+    expect(result.kind).toBe(kind);
+    expect(result.detail).toMatch(detail);
+  });
+
+  it('needs a daemon of 18.09 or later for BuildKit', () => {
+    const old = probe('docker', NO_BUILDX_20, '20.10.0');
+    old.version.stdout = old.version.stdout.replace('20.10.24+dfsg1', '17.12.1-ce');
+    expect(builderOf(old)).toMatchObject({
+      kind: 'legacy',
+      detail: 'daemon 17.12.1-ce is too old for BuildKit',
+    });
+  });
+});
+
+describe('chooseBuilder', () => {
+  it('prefers another client with BuildKit over a PATH docker that has neither, and says so', () => {
+    const choice = chooseBuilder([usrLocal, debian], false);
+    expect(choice).toMatchObject({ kind: 'buildkit', binary: '/usr/bin/docker', warning: null });
+    expect(choice.reason).toBe(
+      'BuildKit (DOCKER_BUILDKIT=1 docker build) with /usr/bin/docker: client 20.10.24+dfsg1 has BuildKit built in; ' +
+        'preferred over docker, which offers only the legacy builder: client 28.2.2 has no buildx plugin, which BuildKit needs from client 23 on.',
+    );
+  });
+
+  it('keeps the PATH docker when it has buildx', () => {
+    expect(chooseBuilder([withBuildx, debian], false)).toMatchObject({ kind: 'buildx', binary: 'docker' });
+  });
+
+  it('respects a configured binary, with a warning when it only has the legacy builder', () => {
+    const choice = chooseBuilder([usrLocal, debian], true);
+    expect(choice).toMatchObject({ kind: 'legacy', binary: 'docker' });
+    expect(choice.warning).toMatch(/deprecated legacy builder.*NX_DOCKER_BINARY/);
+  });
+
+  it('warns when no client has BuildKit', () => {
+    expect(chooseBuilder([usrLocal], false).warning).toMatch(/Install the buildx plugin\.$/);
+  });
+
+  it('refuses an empty probe list', () => {
+    expect(() => chooseBuilder([], false)).toThrow(/at least one probe/);
+  });
+});
+
+describe('clientVersionOf', () => {
+  it.each([
+    [versionJson('28.2.2'), '28.2.2'],
+    ['warning: something\n' + versionJson('20.10.24+dfsg1'), '20.10.24+dfsg1'],
+    ['not json', null],
+    ['{"Client":{}}', null],
+  ])('%s → %s', (text, version) => {
+    expect(clientVersionOf(text)).toBe(version);
+  });
+});

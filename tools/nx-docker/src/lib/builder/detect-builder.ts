@@ -1,0 +1,128 @@
+/**
+ * Which builder a docker CLI offers, decided from its captured output. Pure: `probeDockerClient`
+ * gathers the output, `chooseBuilder` decides, and both are testable with captured strings.
+ */
+export type BuilderKind = 'buildx' | 'buildkit' | 'legacy';
+
+export interface ClientProbe {
+  /** The binary as configured or found, e.g. `docker` or `/usr/bin/docker`. */
+  binary: string;
+  /** `docker buildx version`. */
+  buildx: { exitCode: number; stdout: string; stderr: string };
+  /** `docker version --format '{{json .}}'` (stdout may hold the client part only when the daemon is down). */
+  version: { exitCode: number; stdout: string; stderr: string };
+}
+
+export interface BuilderChoice {
+  kind: BuilderKind;
+  binary: string;
+  clientVersion: string | null;
+  /** One sentence for the log: why this builder. */
+  reason: string;
+  /** Set when the build will be worse than it could be (legacy builder, or a fallback client). */
+  warning: string | null;
+}
+
+export function builderOf(
+  probe: ClientProbe,
+): Omit<BuilderChoice, 'reason' | 'warning'> & { detail: string } {
+  const clientVersion = clientVersionOf(probe.version.stdout);
+  if (probe.buildx.exitCode === 0 && /buildx/i.test(probe.buildx.stdout)) {
+    const buildxVersion = /\bv?(\d+\.\d+\.\d+)/.exec(probe.buildx.stdout)?.[1] ?? 'unknown';
+    return { kind: 'buildx', binary: probe.binary, clientVersion, detail: `buildx ${buildxVersion}` };
+  }
+  const major = clientVersion ? Number(/^(\d+)/.exec(clientVersion)?.[1] ?? NaN) : NaN;
+  const minor = clientVersion ? Number(/^\d+\.(\d+)/.exec(clientVersion)?.[1] ?? 0) : 0;
+  // Clients 18.09–22.x carry BuildKit inside `docker build` (DOCKER_BUILDKIT=1). From 23 on, BuildKit
+  // in the CLI *is* buildx: without the plugin, DOCKER_BUILDKIT=1 fails ("buildx component is missing").
+  const builtIn = Number.isFinite(major) && (major > 18 || (major === 18 && minor >= 9)) && major < 23;
+  const server = serverVersionOf(probe.version.stdout);
+  const serverMajor = server ? Number(/^(\d+)/.exec(server)?.[1] ?? NaN) : NaN;
+  const serverOk =
+    !server || !Number.isFinite(serverMajor) || serverMajor >= 19 || /^18\.(09|1\d)/.test(server);
+  if (builtIn && serverOk) {
+    return {
+      kind: 'buildkit',
+      binary: probe.binary,
+      clientVersion,
+      detail: `client ${clientVersion} has BuildKit built in`,
+    };
+  }
+  const detail = !clientVersion
+    ? 'client version unknown'
+    : builtIn
+      ? `daemon ${server} is too old for BuildKit`
+      : major >= 23
+        ? `client ${clientVersion} has no buildx plugin, which BuildKit needs from client 23 on`
+        : `client ${clientVersion} predates BuildKit`;
+  return { kind: 'legacy', binary: probe.binary, clientVersion, detail };
+}
+
+const RANK: Record<BuilderKind, number> = { buildx: 2, buildkit: 1, legacy: 0 };
+
+/**
+ * `configured` is the docker CLI named by the option or NX_DOCKER_BINARY: it is used as it is.
+ * Otherwise `probes[0]` is `docker` on PATH; when it has neither buildx nor BuildKit and another
+ * client on the machine does (Debian's /usr/bin/docker 20.10 beside a 28.x without buildx), that
+ * one is preferred and the log says so.
+ */
+export function chooseBuilder(probes: ClientProbe[], configured: boolean): BuilderChoice {
+  if (probes.length === 0) throw new Error('chooseBuilder needs at least one probe');
+  const first = builderOf(probes[0]);
+  let chosen = first;
+  if (!configured) {
+    for (const probe of probes.slice(1)) {
+      const other = builderOf(probe);
+      if (RANK[other.kind] > RANK[chosen.kind]) chosen = other;
+    }
+  }
+  const label =
+    chosen.kind === 'buildx'
+      ? 'buildx build --load'
+      : chosen.kind === 'buildkit'
+        ? 'BuildKit (DOCKER_BUILDKIT=1 docker build)'
+        : 'legacy builder';
+  if (chosen !== first) {
+    return {
+      kind: chosen.kind,
+      binary: chosen.binary,
+      clientVersion: chosen.clientVersion,
+      reason: `${label} with ${chosen.binary}: ${chosen.detail}; preferred over ${first.binary}, which offers only the ${first.kind} builder: ${first.detail}.`,
+      warning: null,
+    };
+  }
+  return {
+    kind: chosen.kind,
+    binary: chosen.binary,
+    clientVersion: chosen.clientVersion,
+    reason: `${label} with ${chosen.binary}: ${chosen.detail}.`,
+    warning:
+      chosen.kind === 'legacy'
+        ? `Building with Docker's deprecated legacy builder (${chosen.detail}): no BuildKit cache, COPY --chmod and --platform emulation. Install the buildx plugin${configured ? ' or point NX_DOCKER_BINARY at a client with BuildKit' : ''}.`
+        : null,
+  };
+}
+
+export function clientVersionOf(versionJson: string): string | null {
+  return jsonField(versionJson, (v) => v.Client?.Version);
+}
+
+function serverVersionOf(versionJson: string): string | null {
+  return jsonField(versionJson, (v) => v.Server?.Version);
+}
+
+function jsonField(text: string, pick: (value: VersionJson) => unknown): string | null {
+  const line = text.split('\n').find((l) => l.trim().startsWith('{'));
+  if (!line) return null;
+  try {
+    const value = pick(JSON.parse(line) as VersionJson);
+    return typeof value === 'string' && value ? value : null;
+  } catch {
+    return null;
+  }
+}
+
+interface VersionJson {
+  Client?: { Version?: unknown };
+  Server?: { Version?: unknown } | null;
+}

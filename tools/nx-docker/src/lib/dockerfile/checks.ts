@@ -1,0 +1,248 @@
+import { DockerfileModel, finalStage, stageChain } from './parse-dockerfile';
+import { ScriptUse } from './scripts';
+
+/**
+ * Pre-build checks: pure functions over the parsed Dockerfile and a few file facts gathered by the caller.
+ * Each finding names the file, the line and the fix.
+ */
+export type DockerfileCheckName = 'paths' | 'platform' | 'exec-bit' | 'expose' | 'healthcheck' | 'secrets';
+
+export interface DockerfileFinding {
+  check: DockerfileCheckName;
+  severity: 'error' | 'warning';
+  /** Workspace-relative path of the file the finding is about. */
+  file: string;
+  line: number | null;
+  message: string;
+  hint: string;
+}
+
+export interface DockerfileCheckInput {
+  model: DockerfileModel;
+  /** Workspace-relative Dockerfile path, for messages. */
+  dockerfile: string;
+  /** Workspace-relative context path, for messages (`.` for the workspace root). */
+  context: string;
+  target: string | null;
+  platform: string;
+  port: number | null;
+  /** What `findStartScripts` found. */
+  scripts: ScriptUse[];
+  /** Context-relative file → whether it has an execute bit; absent when the file is not in the context. */
+  contextFiles: Record<string, { executable: boolean }>;
+}
+
+export const SECRET_NAME = /secret|passw(?:or)?d|token/i;
+
+export function checkPaths(facts: {
+  dockerfile: string;
+  dockerfileExists: boolean;
+  context: string;
+  contextExists: boolean;
+  projectName: string;
+}): DockerfileFinding[] {
+  const findings: DockerfileFinding[] = [];
+  if (!facts.contextExists) {
+    findings.push({
+      check: 'paths',
+      severity: 'error',
+      file: facts.context,
+      line: null,
+      message: `The build context ${facts.context} does not exist.`,
+      hint: `Set "context" of ${facts.projectName}:docker-build to an existing directory (default: the project root).`,
+    });
+  }
+  if (!facts.dockerfileExists) {
+    findings.push({
+      check: 'paths',
+      severity: 'error',
+      file: facts.dockerfile,
+      line: null,
+      message: `The Dockerfile ${facts.dockerfile} does not exist.`,
+      hint: `Create it (nx g @ventas/nx-docker:configuration ${facts.projectName}) or set "dockerfile" of ${facts.projectName}:docker-build.`,
+    });
+  }
+  return findings;
+}
+
+export function checkDockerfile(input: DockerfileCheckInput): DockerfileFinding[] {
+  const stage = finalStage(input.model, input.target);
+  if (!stage) {
+    return [
+      {
+        check: 'paths',
+        severity: 'error',
+        file: input.dockerfile,
+        line: null,
+        message: input.target
+          ? `${input.dockerfile} has no stage named '${input.target}'.`
+          : `${input.dockerfile} has no FROM instruction.`,
+        hint: input.target
+          ? `Name a stage with 'FROM <image> AS ${input.target}' or fix the "target" option.`
+          : 'Start the Dockerfile with FROM <image>.',
+      },
+    ];
+  }
+  return [
+    ...checkPlatform(input),
+    ...checkExecBits(input),
+    ...checkExpose(input),
+    ...checkHealthcheck(input),
+    ...checkSecrets(input),
+  ];
+}
+
+export function checkPlatform(input: DockerfileCheckInput): DockerfileFinding[] {
+  return input.model.stages
+    .filter((s) => s.fromPlatform && !s.fromPlatform.includes('$') && s.fromPlatform !== input.platform)
+    .map((s) => ({
+      check: 'platform' as const,
+      severity: 'error' as const,
+      file: input.dockerfile,
+      line: s.line,
+      message: `${input.dockerfile}:${s.line} builds FROM --platform=${s.fromPlatform}, but the target platform is ${input.platform}.`,
+      hint: `Remove --platform=${s.fromPlatform} (the build's --platform applies) or use --platform=$TARGETPLATFORM.`,
+    }));
+}
+
+export function checkExecBits(input: DockerfileCheckInput): DockerfileFinding[] {
+  const findings: DockerfileFinding[] = [];
+  for (const script of input.scripts) {
+    const source = script.candidates.find((c) => input.contextFiles[c.path] !== undefined);
+    if (!source || source.chmodInDockerfile || input.contextFiles[source.path].executable) continue;
+    const hostPath = input.context === '.' ? source.path : `${input.context}/${source.path}`;
+    findings.push({
+      check: 'exec-bit',
+      severity: 'error',
+      file: input.dockerfile,
+      line: script.line,
+      message:
+        `${input.dockerfile}:${script.line} runs ${script.imagePath} as ${script.instruction}, copied from ${hostPath} ` +
+        `(line ${source.copy.line}) without an execute bit: the container would fail with "permission denied".`,
+      hint:
+        `chmod +x ${hostPath} (and git update-index --chmod=+x ${hostPath}), or add ` +
+        `'RUN chmod +x ${script.imagePath}' after line ${source.copy.line}.`,
+    });
+  }
+  return findings;
+}
+
+export function checkExpose(input: DockerfileCheckInput): DockerfileFinding[] {
+  if (input.port === null) return [];
+  const stage = finalStage(input.model, input.target);
+  if (!stage) return [];
+  const chain = stageChain(input.model, stage);
+  const exposes = chain.flatMap((s) => s.exposes).sort((a, b) => a.line - b.line);
+  const findings: DockerfileFinding[] = [];
+  if (exposes.length === 0) {
+    findings.push({
+      check: 'expose',
+      severity: 'error',
+      file: input.dockerfile,
+      line: stage.line,
+      message: `${input.dockerfile} exposes no port, but the service listens on ${input.port}.`,
+      hint: `Add 'EXPOSE ${input.port}' to the final stage (after line ${stage.line}).`,
+    });
+  } else if (!exposes.some((e) => e.port === input.port)) {
+    const first = exposes[0];
+    findings.push({
+      check: 'expose',
+      severity: 'error',
+      file: input.dockerfile,
+      line: first.line,
+      message: `${input.dockerfile}:${first.line} has EXPOSE ${exposes.map((e) => e.raw).join(' ')}, but the service listens on ${input.port} (port mismatch: ECS health checks would fail).`,
+      hint: `Change line ${first.line} to 'EXPOSE ${input.port}', or set "port" of docker-build to the port the service really uses.`,
+    });
+  }
+  const portEnv = chain
+    .flatMap((s) => s.envs)
+    .filter((e) => e.name === 'PORT')
+    .sort((a, b) => a.line - b.line)
+    .at(-1);
+  if (
+    portEnv &&
+    portEnv.value !== null &&
+    /^\d+$/.test(portEnv.value) &&
+    Number(portEnv.value) !== input.port
+  ) {
+    findings.push({
+      check: 'expose',
+      severity: 'error',
+      file: input.dockerfile,
+      line: portEnv.line,
+      message: `${input.dockerfile}:${portEnv.line} sets ENV PORT=${portEnv.value}, but the service port is ${input.port} (port mismatch).`,
+      hint: `Change line ${portEnv.line} to 'ENV PORT=${input.port}'.`,
+    });
+  }
+  return findings;
+}
+
+export function checkHealthcheck(input: DockerfileCheckInput): DockerfileFinding[] {
+  const stage = finalStage(input.model, input.target);
+  if (!stage) return [];
+  const last = stageChain(input.model, stage)
+    .flatMap((s) => s.healthchecks)
+    .sort((a, b) => a.line - b.line)
+    .at(-1);
+  if (last && !last.none) return [];
+  const port = input.port ?? 8000;
+  return [
+    {
+      check: 'healthcheck',
+      severity: 'error',
+      file: input.dockerfile,
+      line: last ? last.line : stage.line,
+      message: last
+        ? `${input.dockerfile}:${last.line} disables the HEALTHCHECK (HEALTHCHECK NONE).`
+        : `${input.dockerfile} has no HEALTHCHECK in its final stage (line ${stage.line}).`,
+      hint:
+        `Add for example: HEALTHCHECK --interval=10s --timeout=3s --retries=3 CMD ` +
+        `node -e "fetch('http://127.0.0.1:${port}/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"`,
+    },
+  ];
+}
+
+export function checkSecrets(input: DockerfileCheckInput): DockerfileFinding[] {
+  const named = [
+    ...input.model.globalArgs.map((a) => ({ ...a, keyword: 'ARG' })),
+    ...input.model.stages.flatMap((s) => [
+      ...s.args.map((a) => ({ ...a, keyword: 'ARG' })),
+      ...s.envs.map((e) => ({ ...e, keyword: 'ENV' })),
+    ]),
+  ].sort((a, b) => a.line - b.line);
+  return named
+    .filter((n) => SECRET_NAME.test(n.name))
+    .map((n) => ({
+      check: 'secrets' as const,
+      severity: 'error' as const,
+      file: input.dockerfile,
+      line: n.line,
+      message: `${input.dockerfile}:${n.line} declares ${n.keyword} ${n.name}: a secret baked into an image is readable by anyone who can pull it (docker history, docker inspect).`,
+      hint:
+        n.keyword === 'ARG'
+          ? `Remove it; for build-time secrets use 'RUN --mount=type=secret,id=${n.name.toLowerCase()}'.`
+          : `Remove it; give the container its secret at run time (ECS task definition "secrets", or docker run -e).`,
+    }));
+}
+
+/** After the build: the image's own os/architecture must be the platform asked for. */
+export function checkBuiltPlatform(expected: string, actual: string, image: string): DockerfileFinding[] {
+  const [os, arch, variant] = expected.split('/');
+  const [aOs, aArch, aVariant] = actual.split('/');
+  if (os === aOs && arch === aArch && (!variant || variant === aVariant)) return [];
+  return [
+    {
+      check: 'platform',
+      severity: 'error',
+      file: image,
+      line: null,
+      message: `The built image ${image} is ${actual || 'of unknown platform'}, not ${expected}: it would fail with "exec format error" on the target.`,
+      hint: `Build with a builder that honours --platform (buildx or BuildKit; see NX_DOCKER_BINARY) and a base image for ${expected}.`,
+    },
+  ];
+}
+
+/** `apps/x/Dockerfile:12 error [expose] …\n  Fix: …` */
+export function formatFinding(finding: DockerfileFinding): string {
+  return `${finding.severity === 'error' ? 'ERROR' : 'warning'} [${finding.check}] ${finding.message}\n  Fix: ${finding.hint}`;
+}

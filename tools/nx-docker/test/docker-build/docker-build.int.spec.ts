@@ -1,0 +1,295 @@
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { runDocker } from '../../src/lib/docker/docker';
+import { parseImageInspect } from '../../src/lib/docker/inspect';
+import { ensureImage } from '../../src/lib/image-manifest/ensure-image';
+import { readImageManifest } from '../../src/lib/image-manifest/image-manifest';
+import dockerBuildExecutor from '../../src/executors/docker-build/docker-build.impl';
+import type { DockerBuildExecutorSchema } from '../../src/executors/docker-build/schema';
+import {
+  fakeContext,
+  imageIdOf,
+  makeWorkspace,
+  removeImages,
+  requireDockerEngine,
+  scratchService,
+  uniqueName,
+  writeFiles,
+} from './engine';
+
+// Real engine, images FROM scratch (no base image needed). Every image carries ventas.test=1 and a
+// unique repository; afterAll removes every tag and id this file made.
+jest.setTimeout(180_000);
+
+const repository = uniqueName();
+const created = new Set<string>();
+let root: string;
+let output: string[];
+
+const projects = { svc: 'apps/svc' };
+const options = (extra: DockerBuildExecutorSchema = {}): DockerBuildExecutorSchema => ({
+  repository,
+  tags: ['latest', 'v{version}'],
+  port: 8000,
+  labels: { 'ventas.test': '1' },
+  ...extra,
+});
+
+async function build(extra: DockerBuildExecutorSchema = {}, project = 'svc') {
+  const result = await dockerBuildExecutor(options(extra), fakeContext(root, projects, project));
+  const manifestPath = join(root, 'dist/images', project, 'image.json');
+  if (existsSync(manifestPath)) {
+    const manifest = readImageManifest(root, project);
+    created.add(manifest.imageId);
+    manifest.tags.forEach((t) => created.add(t));
+  }
+  return result;
+}
+
+beforeAll(async () => {
+  await requireDockerEngine();
+});
+
+beforeEach(() => {
+  root = makeWorkspace(scratchService('apps/svc'));
+  output = [];
+  for (const level of ['log', 'info', 'warn', 'error'] as const) {
+    jest.spyOn(console, level).mockImplementation((...parts: unknown[]) => void output.push(parts.join(' ')));
+  }
+  jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    output.push(String(chunk));
+    return true;
+  });
+});
+
+afterEach(() => {
+  jest.restoreAllMocks();
+  rmSync(root, { recursive: true, force: true });
+});
+
+afterAll(async () => {
+  await removeImages(created);
+  const left = await runDocker(['image', 'ls', '--quiet', '--filter', `reference=${repository}`], {
+    reject: false,
+  });
+  expect(left.stdout.trim()).toBe('');
+});
+
+describe('docker-build against the real engine', () => {
+  it('builds, labels, writes image.json and the archive, and prints one summary line', async () => {
+    expect(await build({ archive: true })).toEqual({ success: true });
+    const manifest = readImageManifest(root, 'svc');
+    expect(manifest).toMatchObject({
+      version: 1,
+      project: 'svc',
+      tags: [`${repository}:latest`, `${repository}:v1.0.0`],
+      platform: 'linux/amd64',
+      baseImage: { ref: 'scratch', id: null },
+      archive: 'image.tar.gz',
+    });
+    expect(['buildx', 'buildkit', 'legacy']).toContain(manifest.builder);
+    expect(existsSync(join(root, 'dist/images/svc/image.tar.gz'))).toBe(true);
+    const facts = parseImageInspect((await runDocker(['image', 'inspect', `${repository}:v1.0.0`])).stdout);
+    expect(facts.id).toBe(manifest.imageId);
+    expect(facts.architecture).toBe('amd64');
+    expect(facts.labels).toMatchObject({
+      'ventas.test': '1',
+      'org.opencontainers.image.title': 'svc',
+      'org.opencontainers.image.version': '1.0.0',
+    });
+    expect(facts.healthcheck?.test).toEqual(['CMD', '/app/entrypoint.sh', 'health']);
+    expect(facts.exposedPorts).toEqual(['8000/tcp']);
+    const text = output.join('');
+    expect(text).toMatch(/\[svc\] builder: /);
+    expect(text).toMatch(/\[svc\] (#\d|Step)/); // docker's own output, streamed with the prefix
+    expect(output.filter((l) => l.includes(' · tags '))).toHaveLength(1);
+    expect(text).toMatch(
+      new RegExp(
+        `tags ${repository}:latest, ${repository}:v1.0.0 · \\d+ B · linux/amd64 · \\w+ \\(.+\\) · [\\d.]+ s · built: no earlier image.json`,
+      ),
+    );
+  });
+
+  it('cache hit: the image is in the daemon → ensureImage uses it', async () => {
+    expect(await build()).toEqual({ success: true });
+    const manifest = readImageManifest(root, 'svc');
+    expect(await ensureImage(root, manifest)).toEqual({
+      imageId: manifest.imageId,
+      source: 'daemon',
+      retagged: [],
+    });
+  });
+
+  it('cache hit after the image was removed: the archive is loaded and the tags point at it again', async () => {
+    expect(await build({ archive: true })).toEqual({ success: true });
+    const manifest = readImageManifest(root, 'svc');
+    await removeImages([...manifest.tags, manifest.imageId]);
+    expect(await imageIdOf(manifest.imageId)).toBeNull();
+    const ensured = await ensureImage(root, manifest);
+    expect(ensured.source).toBe('archive');
+    expect(await imageIdOf(`${repository}:latest`)).toBe(manifest.imageId);
+    expect(await imageIdOf(`${repository}:v1.0.0`)).toBe(manifest.imageId);
+  });
+
+  it('cache hit after a tag was moved to another image: the tag is pointed back, never the stale image used', async () => {
+    expect(await build()).toEqual({ success: true });
+    const manifest = readImageManifest(root, 'svc');
+    writeFiles(root, { 'apps/svc/app.txt': 'changed\n' });
+    const other = await dockerBuildExecutor(
+      options({ tags: ['latest'] }),
+      fakeContext(root, projects, 'svc'),
+    );
+    expect(other.success).toBe(true);
+    const otherManifest = readImageManifest(root, 'svc');
+    created.add(otherManifest.imageId);
+    expect(await imageIdOf(`${repository}:latest`)).toBe(otherManifest.imageId);
+    const ensured = await ensureImage(root, manifest);
+    expect(ensured).toEqual({
+      imageId: manifest.imageId,
+      source: 'daemon',
+      retagged: [`${repository}:latest`],
+    });
+    expect(await imageIdOf(`${repository}:latest`)).toBe(manifest.imageId);
+  });
+
+  it('cache hit after the image was removed without an archive: a clear error naming --skip-nx-cache', async () => {
+    expect(await build()).toEqual({ success: true });
+    const manifest = readImageManifest(root, 'svc');
+    await removeImages([...manifest.tags, manifest.imageId]);
+    await expect(ensureImage(root, manifest)).rejects.toThrow(
+      /is not in the Docker daemon and was not archived\.\nHint: Rebuild it: nx run svc:docker-build --skip-nx-cache/,
+    );
+  });
+
+  it('the archive is gone too: the error says so', async () => {
+    expect(await build({ archive: true })).toEqual({ success: true });
+    const manifest = readImageManifest(root, 'svc');
+    await removeImages([...manifest.tags, manifest.imageId]);
+    rmSync(join(root, 'dist/images/svc/image.tar.gz'));
+    await expect(ensureImage(root, manifest)).rejects.toThrow(
+      /its archive image.tar.gz is missing[\s\S]*--skip-nx-cache/,
+    );
+  });
+
+  it('the legacy builder works too and says it is the legacy one', async () => {
+    expect(await build({ dockerBinary: '/usr/local/bin/docker' })).toEqual({ success: true });
+    expect(readImageManifest(root, 'svc').builder).toBe('legacy');
+    expect(output.join('')).toMatch(/deprecated legacy builder/);
+  });
+
+  it('a failing docker build returns success: false and leaves no image.json', async () => {
+    writeFiles(root, {
+      'apps/svc/Dockerfile': readFileSync(join(root, 'apps/svc/Dockerfile'), 'utf8').replace(
+        'COPY app.txt',
+        'COPY missing.txt',
+      ),
+    });
+    expect(await build()).toEqual({ success: false });
+    expect(existsSync(join(root, 'dist/images/svc/image.json'))).toBe(false);
+    expect(output.join('')).toMatch(/docker failed with exit code 1[\s\S]*missing\.txt/);
+  });
+
+  it('the platform of the built image is checked after the build', async () => {
+    // The legacy builder builds FROM a local arm64 image even when asked for linux/amd64.
+    const armBase = `${repository}-armbase:latest`;
+    created.add(armBase);
+    writeFiles(root, { 'base/Dockerfile': 'FROM scratch\nCOPY f /f\n', 'base/f': 'f\n' });
+    await runDocker(
+      ['build', '--platform', 'linux/arm64', '--label', 'ventas.test=1', '-t', armBase, join(root, 'base')],
+      {
+        binary: '/usr/bin/docker',
+        env: { DOCKER_BUILDKIT: '1' },
+      },
+    );
+    // No WORKDIR: the legacy builder refuses a step container on the foreign layer, but copies onto it.
+    const dockerfile = [
+      `FROM ${armBase}`,
+      'COPY app.txt /app/app.txt',
+      'COPY entrypoint.sh /app/entrypoint.sh',
+      'EXPOSE 8000',
+      'HEALTHCHECK CMD ["/app/entrypoint.sh", "health"]',
+      'CMD ["/app/entrypoint.sh"]',
+    ].join('\n');
+    writeFiles(root, { 'apps/svc/Dockerfile': dockerfile });
+    const result = await dockerBuildExecutor(
+      options({ dockerBinary: '/usr/local/bin/docker', tags: ['arm'] }),
+      fakeContext(root, projects, 'svc'),
+    );
+    created.add(`${repository}:arm`);
+    expect(result).toEqual({ success: false });
+    expect(output.join('')).toMatch(
+      /is linux\/arm64, not linux\/amd64: it would fail with "exec format error"/,
+    );
+    expect(existsSync(join(root, 'dist/images/svc/image.json'))).toBe(false);
+  });
+});
+
+describe('each failing check stops the build before Docker runs', () => {
+  const dockerfile = (edit: (lines: string[]) => string[]) =>
+    edit((scratchService('x')['x/Dockerfile'] as string).split('\n')).join('\n');
+
+  it.each<[string, () => void, DockerBuildExecutorSchema, RegExp]>([
+    [
+      'missing Dockerfile',
+      () => rmSync(join(root, 'apps/svc/Dockerfile')),
+      {},
+      /\[paths\] The Dockerfile apps\/svc\/Dockerfile does not exist/,
+    ],
+    [
+      'missing context',
+      () => undefined,
+      { context: 'apps/nope' },
+      /\[paths\] The build context apps\/nope does not exist/,
+    ],
+    [
+      'entrypoint without exec bit ("permission denied")',
+      () => writeFiles(root, { 'apps/svc/entrypoint.sh': { text: '#!/bin/sh\n', mode: 0o644 } }),
+      {},
+      /\[exec-bit\] apps\/svc\/Dockerfile:7 runs \/app\/entrypoint.sh as CMD, copied from apps\/svc\/entrypoint.sh \(line 4\)[\s\S]*Fix: chmod \+x apps\/svc\/entrypoint.sh/,
+    ],
+    [
+      'EXPOSE mismatch ("port mismatch")',
+      () => undefined,
+      { port: 8080 },
+      /\[expose\] apps\/svc\/Dockerfile:5 has EXPOSE 8000, but the service listens on 8080[\s\S]*Fix: Change line 5/,
+    ],
+    [
+      'no HEALTHCHECK',
+      () =>
+        writeFiles(root, {
+          'apps/svc/Dockerfile': dockerfile((l) => l.filter((x) => !x.startsWith('HEALTHCHECK'))),
+        }),
+      {},
+      /\[healthcheck\] apps\/svc\/Dockerfile has no HEALTHCHECK in its final stage \(line 1\)/,
+    ],
+    [
+      'secret-named ENV',
+      () =>
+        writeFiles(root, {
+          'apps/svc/Dockerfile': dockerfile((l) => [...l.slice(0, 2), 'ENV API_TOKEN=abc', ...l.slice(2)]),
+        }),
+      {},
+      /\[secrets\] apps\/svc\/Dockerfile:3 declares ENV API_TOKEN/,
+    ],
+    [
+      'FROM --platform of another platform',
+      () =>
+        writeFiles(root, {
+          'apps/svc/Dockerfile': dockerfile((l) => ['FROM --platform=linux/arm64 scratch', ...l.slice(1)]),
+        }),
+      {},
+      /\[platform\] apps\/svc\/Dockerfile:1 builds FROM --platform=linux\/arm64, but the target platform is linux\/amd64/,
+    ],
+  ])('%s', async (_name, arrange, extra, message) => {
+    arrange();
+    const before = await runDocker(['image', 'ls', '--quiet', '--filter', `reference=${repository}`]);
+    expect(await build(extra)).toEqual({ success: false });
+    const text = output.join('\n');
+    expect(text).toMatch(message);
+    expect(text).toMatch(/docker did not run/);
+    expect(text).not.toMatch(/builder:/);
+    expect((await runDocker(['image', 'ls', '--quiet', '--filter', `reference=${repository}`])).stdout).toBe(
+      before.stdout,
+    );
+  });
+});

@@ -1,0 +1,105 @@
+import type { ExecutorContext } from '@nx/devkit';
+import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { runDocker } from '../../src/lib/docker/docker';
+
+/** Helpers for specs that need the real Docker engine. Everything they make is labelled and removed. */
+
+export const TEST_LABEL = 'ventas.test=1';
+
+export async function requireDockerEngine(): Promise<void> {
+  const result = await runDocker(['version', '--format', '{{.Server.Version}}'], {
+    reject: false,
+    timeoutMs: 20_000,
+  });
+  if (result.failed) {
+    throw new Error(
+      `These tests need the Docker engine, which did not answer (${result.stderr.trim().split('\n')[0]}). ` +
+        'Start it with: bash tools/scripts/docker-engine.sh',
+    );
+  }
+}
+
+export function uniqueName(prefix = 'ventas-test'): string {
+  return `${prefix}-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/** A tmp workspace with one project per entry: files relative to the workspace root, `mode` for scripts. */
+export function makeWorkspace(files: Record<string, string | { text: string; mode: number }>): string {
+  const root = mkdtempSync(join(tmpdir(), 'docker-build-int-'));
+  writeFiles(root, files);
+  return root;
+}
+
+export function writeFiles(
+  root: string,
+  files: Record<string, string | { text: string; mode: number }>,
+): void {
+  for (const [path, content] of Object.entries(files)) {
+    const full = join(root, path);
+    mkdirSync(dirname(full), { recursive: true });
+    writeFileSync(full, typeof content === 'string' ? content : content.text);
+    if (typeof content !== 'string') chmodSync(full, content.mode);
+  }
+}
+
+export function fakeContext(
+  root: string,
+  projects: Record<string, string>,
+  projectName: string,
+): ExecutorContext {
+  return {
+    root,
+    cwd: root,
+    isVerbose: false,
+    projectName,
+    projectsConfigurations: {
+      version: 2,
+      projects: Object.fromEntries(
+        Object.entries(projects).map(([name, projectRoot]) => [name, { root: projectRoot }]),
+      ),
+    },
+    nxJsonConfiguration: {},
+    projectGraph: { nodes: {}, dependencies: {} },
+  } as ExecutorContext;
+}
+
+/** A service image that needs no base image: FROM scratch + COPY + HEALTHCHECK + EXPOSE + CMD. */
+export function scratchService(
+  projectRoot: string,
+  overrides: { dockerfile?: string; entrypointMode?: number } = {},
+) {
+  return {
+    [`${projectRoot}/Dockerfile`]:
+      overrides.dockerfile ??
+      [
+        'FROM scratch',
+        'WORKDIR /app',
+        'COPY app.txt ./',
+        'COPY entrypoint.sh /app/entrypoint.sh',
+        'EXPOSE 8000',
+        'HEALTHCHECK --interval=5s CMD ["/app/entrypoint.sh", "health"]',
+        'CMD ["/app/entrypoint.sh"]',
+        '',
+      ].join('\n'),
+    [`${projectRoot}/app.txt`]: `${projectRoot}\n`,
+    [`${projectRoot}/entrypoint.sh`]: {
+      text: '#!/bin/sh\necho up\n',
+      mode: overrides.entrypointMode ?? 0o755,
+    },
+    [`${projectRoot}/package.json`]: '{ "name": "svc", "version": "1.0.0" }\n',
+  };
+}
+
+/** Removes the given tags and image ids, ignoring those already gone. Never anything else. */
+export async function removeImages(refs: Iterable<string>): Promise<void> {
+  const list = [...new Set(refs)];
+  if (list.length === 0) return;
+  await runDocker(['image', 'rm', '--force', ...list], { reject: false });
+}
+
+export async function imageIdOf(ref: string): Promise<string | null> {
+  const result = await runDocker(['image', 'inspect', '--format', '{{.Id}}', ref], { reject: false });
+  return result.failed ? null : result.stdout.trim();
+}
