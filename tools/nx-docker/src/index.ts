@@ -10,3 +10,9 @@ export {
 export type { ImageManifest } from './lib/image-manifest/image-manifest';
 export { ensureImage } from './lib/image-manifest/ensure-image';
 export { NxDockerError } from './lib/errors';
+export { initGenerator } from './generators/init/init';
+export { serviceGenerator } from './generators/service/service';
+export { configurationGenerator } from './generators/configuration/configuration';
+export type { InitGeneratorSchema } from './generators/init/schema';
+export type { ServiceGeneratorSchema } from './generators/service/schema';
+export type { ConfigurationGeneratorSchema } from './generators/configuration/schema';

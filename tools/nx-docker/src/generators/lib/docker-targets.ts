@@ -1,0 +1,101 @@
+import type { TargetConfiguration } from '@nx/devkit';
+import type { SmokeTestEndpoint, SmokeTestService } from '../../executors/smoke-test/schema';
+import { baseImageInput, DOCKER_TARGET_DEFAULTS } from './target-defaults';
+import type { UpstreamService } from './upstream';
+
+/** The PostgreSQL sidecar of a service that owns a database, as the four services configure theirs. */
+export const POSTGRES_IMAGE = 'postgres:15-bookworm';
+export const DATABASE_ALIAS = 'db';
+
+export interface DockerTargetsInput {
+  projectName: string;
+  projectRoot: string;
+  port: number;
+  healthPath: string;
+  /** Start a PostgreSQL sidecar and point DATABASE_URL at it. */
+  database: boolean;
+  upstream: UpstreamService | null;
+  endpoints: SmokeTestEndpoint[];
+}
+
+/** Throw-away credentials of the smoke-test database: it lives for one run on a private network. */
+export function databaseCredentials(projectName: string): { user: string; password: string; db: string } {
+  const db = projectName.replace(/-service$/, '').replace(/-/g, '_');
+  return { user: db, password: `${db}_smoke`, db };
+}
+
+function postgresSidecar(alias: string, projectName: string): SmokeTestService {
+  const { user, password, db } = databaseCredentials(projectName);
+  return {
+    alias,
+    image: POSTGRES_IMAGE,
+    env: { POSTGRES_USER: user, POSTGRES_PASSWORD: password, POSTGRES_DB: db },
+    healthCmd: `pg_isready -U ${user} -d ${db}`,
+  };
+}
+
+function databaseUrl(alias: string, projectName: string): string {
+  const { user, password, db } = databaseCredentials(projectName);
+  return `postgresql://${user}:${password}@${alias}:5432/${db}`;
+}
+
+/**
+ * Pure: the docker-build, smoke-test and ecr-push targets a service's project.json carries. Only what is
+ * specific to the service is written here; cache, inputs, outputs and dependsOn come from nx.json
+ * targetDefaults (lib/target-defaults.ts, ensured by init) so that one place decides them for every service —
+ * except smoke-test's dependsOn when there is an upstream, explained below.
+ */
+export function dockerTargets(input: DockerTargetsInput): Record<string, TargetConfiguration> {
+  const env: Record<string, string> = {};
+  const services: SmokeTestService[] = [];
+  if (input.database) {
+    services.push(postgresSidecar(DATABASE_ALIAS, input.projectName));
+    env['DATABASE_URL'] = databaseUrl(DATABASE_ALIAS, input.projectName);
+  }
+  if (input.upstream) {
+    // The upstream's own sidecars first (its database), then the upstream itself, built from this workspace.
+    services.push(...input.upstream.sidecars);
+    services.push({
+      alias: input.upstream.name,
+      project: input.upstream.name,
+      ...(Object.keys(input.upstream.env).length ? { env: input.upstream.env } : {}),
+    });
+    env[input.upstream.urlEnv] = `http://${input.upstream.name}:${input.upstream.port}`;
+  }
+
+  const smokeTest: TargetConfiguration = {
+    executor: '@ventas/nx-docker:smoke-test',
+    options: {
+      port: input.port,
+      healthPath: input.healthPath,
+      ...(Object.keys(env).length ? { env } : {}),
+      ...(services.length ? { services } : {}),
+      ...(input.endpoints.length ? { endpoints: input.endpoints } : {}),
+    },
+  };
+  if (input.upstream) {
+    // The upstream's image (and any image it runs beside) runs as a sidecar, so it must be built first; its image.json then also becomes an
+    // input (dependentTasksOutputFiles), so a new upstream image re-runs this smoke test. A project-level
+    // dependsOn replaces the default's, hence docker-build is listed again.
+    const images = [
+      input.upstream.name,
+      ...input.upstream.sidecars.flatMap((s) => (s.project ? [s.project] : [])),
+    ];
+    smokeTest.dependsOn = ['docker-build', { projects: [...new Set(images)], target: 'docker-build' }];
+  }
+
+  return {
+    'docker-build': {
+      executor: '@ventas/nx-docker:docker-build',
+      // A project-level inputs list replaces the default's, so it repeats it and adds the base image's id.
+      inputs: [
+        ...(DOCKER_TARGET_DEFAULTS['docker-build'].inputs ?? []),
+        baseImageInput(`${input.projectRoot}/Dockerfile`),
+      ],
+      options: { port: input.port, version: '0.1.0', tags: ['latest', 'v{version}'] },
+    },
+    'smoke-test': smokeTest,
+    // Default: ECR of the caller's account and region; `-c local` comes from nx.json (target-defaults.ts).
+    'ecr-push': { executor: '@ventas/nx-docker:ecr-push' },
+  };
+}
