@@ -32,3 +32,4 @@ step "node_modules" ensure_node_modules
 step "services" "${VENTAS_SCRIPTS_DIR}/services.sh" up
 step "smoke-test" npx nx run-many -t smoke-test -p catalogo-service cliente-service bff-cliente bff-venta \
   --output-style=stream
+step "image report" npx nx run nx-docker:image-report --output-style=stream

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The README's "run all tests" command. Does all of its own set-up on a fresh machine:
-# npm ci when needed, the services (tools/scripts/services.sh up), then every project's lint, typecheck, test.
+# npm ci when needed, the services (tools/scripts/services.sh up), then every project's lint, typecheck, test,
+# then the pipeline itself on the four services: build and smoke-test every image, push each to the local
+# registry (twice: the second push must skip every tag by digest), and print the image report.
 # Usage: tools/scripts/test-all.sh      (npm test)
 set -euo pipefail
 VENTAS_SCRIPT_NAME="test-all.sh"
@@ -30,4 +32,23 @@ step() {
 # Add steps here, in the order they must run.
 step "node_modules" ensure_node_modules
 step "services" "${VENTAS_SCRIPTS_DIR}/services.sh" up
+SERVICES=(catalogo-service cliente-service bff-cliente bff-venta)
+push_twice() {
+  # The throw-away registry's credentials, by env var as the ecr-push `local` configuration names them.
+  set -a
+  # shellcheck source=/dev/null
+  source "${VENTAS_ENV_DIR}/registry.env"
+  set +a
+  npx nx run-many -t ecr-push -c local -p "${SERVICES[@]}" --output-style=stream
+  npx nx run-many -t ecr-push -c local -p "${SERVICES[@]}" --output-style=stream --excludeTaskDependencies
+  # Idempotence: the second push found every tag already holding its digest (push.json lists what it pushed).
+  node -e '
+    const again = process.argv.slice(1).filter((p) => require(`./dist/images/${p}/push.json`).pushed.length > 0);
+    if (again.length) { console.error(`pushed again instead of skipping by digest: ${again.join(", ")}`); process.exit(1); }
+  ' "${SERVICES[@]}"
+}
+
 step "lint typecheck test" npx nx run-many -t lint typecheck test --output-style=stream
+step "smoke-test (builds the images first)" npx nx run-many -t smoke-test -p "${SERVICES[@]}" --output-style=stream
+step "ecr-push -c local, twice" push_twice
+step "image report" npx nx run nx-docker:image-report --output-style=stream
