@@ -1,7 +1,7 @@
 const nxPreset = require('@nx/jest/preset').default;
 
-// execa 9, p-retry 7, cookie (under Fastify's inject) and their dependencies ship only ES modules. Jest's CommonJS runtime
-// cannot require them, so swc transforms them along with our TypeScript.
+// execa 9, p-retry 7, cookie (under Fastify's inject) and their dependencies ship only ES modules.
+// Jest's CommonJS runtime cannot require them, so swc transforms them along with our TypeScript.
 const esmPackages = [
   'execa',
   '@sindresorhus',
@@ -22,6 +22,7 @@ const esmPackages = [
   'signal-exit',
   'p-retry',
   'is-network-error',
+  'cookie',
 ];
 
 module.exports = {
