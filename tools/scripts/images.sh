@@ -9,24 +9,7 @@ VENTAS_SCRIPT_NAME="images.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 cd "${VENTAS_REPO_ROOT}"
 
-started=${SECONDS}
-current=""
-report() {
-  local rc=$?
-  if ((rc == 0)); then
-    log "ALL IMAGES BUILT AND SMOKE-TESTED in $((SECONDS - started))s (manifests in dist/images/<project>/)"
-  else
-    log "FAILED at step '${current}' (exit ${rc}) after $((SECONDS - started))s"
-  fi
-}
-trap report EXIT
-
-step() {
-  current="$1"
-  shift
-  log "=== ${current} ==="
-  "$@"
-}
+start_steps "ALL IMAGES BUILT AND SMOKE-TESTED (manifests in dist/images/<project>/)"
 
 step "node_modules" ensure_node_modules
 step "services" "${VENTAS_SCRIPTS_DIR}/services.sh" up

@@ -13,14 +13,7 @@ STATE="${VENTAS_STATE_DIR}/moto"
 LOG_FILE="${STATE}/moto.log"
 PID_FILE="${STATE}/moto.pid"
 
-running_pid() {
-  local pid
-  pid="$(cat "${PID_FILE}" 2>/dev/null || true)"
-  # The pid must still be moto, not a recycled pid of something else.
-  if pid_alive "${pid}" && grep -q "moto" "/proc/${pid}/cmdline" 2>/dev/null; then
-    echo "${pid}"
-  fi
-}
+running_pid() { daemon_pid "${PID_FILE}" moto; }
 
 answers() { curl -sf -o /dev/null "http://${HOST}:${PORT}/moto-api/"; }
 
@@ -66,34 +59,9 @@ AWS_ACCESS_KEY_ID=testing
 AWS_SECRET_ACCESS_KEY=testing"
 }
 
-cmd_stop() {
-  local pid
-  pid="$(running_pid)"
-  if [[ -n "${pid}" ]]; then
-    log "stopping moto (pid ${pid})"
-    kill -TERM "${pid}"
-    wait_until 20 "moto to exit" eval '! pid_alive '"${pid}" || {
-      warn "still running after 20s; sending SIGKILL"
-      kill -KILL "${pid}" 2>/dev/null || true
-    }
-    log "stopped"
-  else
-    log "not running"
-  fi
-  rm -f "${PID_FILE}"
-  remove_env_file moto
-}
+cmd_stop() { stop_daemon moto "$(running_pid)" moto "${PID_FILE}"; }
 
-cmd_status() {
-  local pid
-  pid="$(running_pid)"
-  if [[ -n "${pid}" ]]; then
-    log "running (pid ${pid}) on ${HOST}:${PORT}"
-  else
-    log "not running"
-    return 3
-  fi
-}
+cmd_status() { report_status "$(running_pid)" "${HOST}:${PORT}"; }
 
 case "${1:-}" in
   start) cmd_start ;;

@@ -20,14 +20,7 @@ LOG_FILE="${STATE}/registry.log"
 PID_FILE="${STATE}/registry.pid"
 BINARY=/usr/bin/docker-registry
 
-running_pid() {
-  local pid
-  pid="$(cat "${PID_FILE}" 2>/dev/null || true)"
-  # The pid must still be our registry, not a recycled pid of something else.
-  if pid_alive "${pid}" && grep -q "docker-registry" "/proc/${pid}/cmdline" 2>/dev/null; then
-    echo "${pid}"
-  fi
-}
+running_pid() { daemon_pid "${PID_FILE}" docker-registry; }
 
 # /v2/ answers 401 without credentials when the registry is up and auth is on.
 answers_401() { [[ "$(curl -s -o /dev/null -w '%{http_code}' "http://${HOST}:${PORT}/v2/")" == "401" ]]; }
@@ -114,35 +107,9 @@ verify_login() {
   fi
 }
 
-cmd_stop() {
-  local pid
-  pid="$(running_pid)"
-  if [[ -n "${pid}" ]]; then
-    log "stopping docker-registry (pid ${pid})"
-    # SIGTERM: the registry finishes in-flight requests and exits.
-    kill -TERM "${pid}"
-    wait_until 20 "the registry to exit" eval '! pid_alive '"${pid}" || {
-      warn "still running after 20s; sending SIGKILL"
-      kill -KILL "${pid}" 2>/dev/null || true
-    }
-    log "stopped"
-  else
-    log "not running"
-  fi
-  rm -f "${PID_FILE}"
-  remove_env_file registry
-}
+cmd_stop() { stop_daemon docker-registry "$(running_pid)" registry "${PID_FILE}"; }
 
-cmd_status() {
-  local pid
-  pid="$(running_pid)"
-  if [[ -n "${pid}" ]]; then
-    log "running (pid ${pid}) on ${HOST}:${PORT}"
-  else
-    log "not running"
-    return 3
-  fi
-}
+cmd_status() { report_status "$(running_pid)" "${HOST}:${PORT}"; }
 
 case "${1:-}" in
   start) cmd_start ;;

@@ -10,24 +10,7 @@ VENTAS_SCRIPT_NAME="test-all.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 cd "${VENTAS_REPO_ROOT}"
 
-started=${SECONDS}
-current=""
-report() {
-  local rc=$?
-  if ((rc == 0)); then
-    log "ALL TESTS PASSED in $((SECONDS - started))s"
-  else
-    log "FAILED at step '${current}' (exit ${rc}) after $((SECONDS - started))s"
-  fi
-}
-trap report EXIT
-
-step() {
-  current="$1"
-  shift
-  log "=== ${current} ==="
-  "$@"
-}
+start_steps "ALL TESTS PASSED"
 
 # Add steps here, in the order they must run.
 step "node_modules" ensure_node_modules

@@ -89,3 +89,65 @@ ensure_node_modules() {
   fi
   (cd "${VENTAS_REPO_ROOT}" && npm ci --no-audit --no-fund)
 }
+
+# daemon_pid PID_FILE PATTERN: the pid in PID_FILE when that process is alive and its command line still
+# matches PATTERN (not a recycled pid of something else); empty otherwise.
+daemon_pid() {
+  local pid
+  pid="$(cat "$1" 2>/dev/null || true)"
+  if pid_alive "${pid}" && grep -q "$2" "/proc/${pid}/cmdline" 2>/dev/null; then
+    echo "${pid}"
+  fi
+}
+
+# stop_daemon NAME PID ENV_NAME PID_FILE: SIGTERM (it finishes in-flight requests), SIGKILL after 20 s;
+# then removes the pid file and the env file. PID may be empty (not running).
+stop_daemon() {
+  local name="$1" pid="$2" env_name="$3" pid_file="$4"
+  if [[ -n "${pid}" ]]; then
+    log "stopping ${name} (pid ${pid})"
+    kill -TERM "${pid}"
+    wait_until 20 "${name} to exit" eval '! pid_alive '"${pid}" || {
+      warn "still running after 20s; sending SIGKILL"
+      kill -KILL "${pid}" 2>/dev/null || true
+    }
+    log "stopped"
+  else
+    log "not running"
+  fi
+  rm -f "${pid_file}"
+  remove_env_file "${env_name}"
+}
+
+# report_status PID ADDRESS: says whether the daemon runs; exit 3 when not (like an init script's status).
+report_status() {
+  if [[ -n "$1" ]]; then
+    log "running (pid $1) on $2"
+  else
+    log "not running"
+    return 3
+  fi
+}
+
+# Steps of a long job (test-all.sh, images.sh): each announced, and one closing line that says PASSED or
+# at which step it FAILED. Usage: start_steps "ALL TESTS PASSED"; step "name" cmd args…
+start_steps() {
+  VENTAS_STEPS_STARTED=${SECONDS}
+  VENTAS_STEPS_SUCCESS="$1"
+  VENTAS_STEP_CURRENT=""
+  trap report_steps EXIT
+}
+report_steps() {
+  local rc=$?
+  if ((rc == 0)); then
+    log "${VENTAS_STEPS_SUCCESS} in $((SECONDS - VENTAS_STEPS_STARTED))s"
+  else
+    log "FAILED at step '${VENTAS_STEP_CURRENT}' (exit ${rc}) after $((SECONDS - VENTAS_STEPS_STARTED))s"
+  fi
+}
+step() {
+  VENTAS_STEP_CURRENT="$1"
+  shift
+  log "=== ${VENTAS_STEP_CURRENT} ==="
+  "$@"
+}
