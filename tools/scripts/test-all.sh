@@ -31,7 +31,13 @@ push_twice() {
   ' "${SERVICES[@]}"
 }
 
-step "lint typecheck test" npx nx run-many -t lint typecheck test --output-style=stream
-step "smoke-test (builds the images first)" npx nx run-many -t smoke-test -p "${SERVICES[@]}" --output-style=stream
+# In CI every task runs for real: Nx 23 keeps its cache under ~/.nx/<hash of the workspace path>, outside the
+# clone, so a fresh clone at a path used before would otherwise replay earlier results.
+FRESH=()
+[[ "${CI:-}" == "true" ]] && FRESH=(--skip-nx-cache)
+
+step "lint typecheck test" npx nx run-many -t lint typecheck test --output-style=stream "${FRESH[@]}"
+step "smoke-test (builds the images first)" npx nx run-many -t smoke-test -p "${SERVICES[@]}" --output-style=stream \
+  "${FRESH[@]}"
 step "ecr-push -c local, twice" push_twice
 step "image report" npx nx run nx-docker:image-report --output-style=stream
