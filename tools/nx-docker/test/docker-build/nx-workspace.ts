@@ -1,4 +1,5 @@
 import { execa } from 'execa';
+import { nxCliEnv } from '../support/nx-cli-env';
 import { cpSync, existsSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -51,20 +52,14 @@ const GIT_ENV = {
   GIT_COMMITTER_EMAIL: 'fixture@example.invalid',
 };
 
-/** Runs the real nx CLI of the main workspace in `root`, without daemon, cloud or TUI. */
+/** Runs the real nx CLI of the main workspace in `root` (environment: nxCliEnv). */
 export async function nx(root: string, args: string[], env: Record<string, string> = {}) {
   const result = await execa(process.execPath, [join(MAIN_ROOT, 'node_modules/nx/dist/bin/nx.js'), ...args], {
     cwd: root,
     reject: false,
     all: true,
-    env: {
-      NX_DAEMON: 'false',
-      NX_NO_CLOUD: 'true',
-      NX_TUI: 'false',
-      CI: 'true',
-      NX_INTERACTIVE: 'false',
-      ...env,
-    },
+    extendEnv: false,
+    env: nxCliEnv(env),
   });
   return { exitCode: result.exitCode ?? -1, output: String(result.all ?? '') };
 }

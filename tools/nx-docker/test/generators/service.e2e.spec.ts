@@ -8,6 +8,7 @@
  * (tmp/services/registry.env) and PostgreSQL (tmp/services/postgres.env). A missing one fails the test with the
  * script that provides it.
  */
+import { nxCliEnv } from '../support/nx-cli-env';
 import { execa, type Options as ExecaOptions } from 'execa';
 import {
   cpSync,
@@ -35,20 +36,8 @@ let root: string;
 const createdTags = new Set<string>();
 
 function nxEnv(): NodeJS.ProcessEnv {
-  // Variables of the Nx run that started this test (task hash, workspace root…) must not leak into the copy.
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(([key]) => !key.startsWith('NX_') || key.startsWith('NX_DOCKER_')),
-  );
-  return {
-    ...env,
-    NX_DAEMON: 'false',
-    NX_NO_CLOUD: 'true',
-    NX_TUI: 'false',
-    CI: 'true',
-    // Plain text: the assertions read Nx's output.
-    FORCE_COLOR: '0',
-    NO_COLOR: '1',
-  };
+  // Plain text: the assertions read Nx's output.
+  return nxCliEnv({ FORCE_COLOR: '0', NO_COLOR: '1' });
 }
 
 async function nx(args: string[], options: ExecaOptions = {}) {
