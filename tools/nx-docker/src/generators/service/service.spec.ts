@@ -117,7 +117,9 @@ describe('service generator', () => {
         'build',
         'docker-build',
         'ecr-push',
+        'lint',
         'smoke-test',
+        'test',
         'typecheck',
       ]);
       expect((config.targets ?? {})['build']).toEqual({
@@ -136,6 +138,8 @@ describe('service generator', () => {
         },
       });
       expect((config.targets ?? {})['typecheck']).toEqual({});
+      expect((config.targets ?? {})['lint']).toEqual({});
+      expect((config.targets ?? {})['test']).toEqual({});
       expect((config.targets ?? {})['docker-build']).toEqual({
         executor: '@ventas/nx-docker:docker-build',
         inputs: [

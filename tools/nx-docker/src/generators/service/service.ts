@@ -57,7 +57,9 @@ export async function serviceGenerator(tree: Tree, raw: ServiceGeneratorSchema):
     tags: options.tags,
     targets: sortObjectKeys({
       build: buildTarget(options.database ? ['src/main.ts', 'src/populate-db.ts'] : ['src/main.ts']),
-      // The tsc command, cache and inputs come from nx.json targetDefaults (lint and test are inferred).
+      // The commands, cache and inputs come from nx.json targetDefaults, as for every project here.
+      lint: {},
+      test: {},
       typecheck: {},
       ...dockerTargets({
         projectName: options.name,
