@@ -153,7 +153,9 @@ describe(`nx g @ventas/nx-docker:service ${SERVICE} --database, then ecr-push (e
       'build',
       'docker-build',
       'ecr-push',
+      'lint',
       'smoke-test',
+      'test',
       'typecheck',
     ]);
   }, 120_000);
