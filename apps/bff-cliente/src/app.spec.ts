@@ -76,8 +76,11 @@ describe('bff-cliente over a real cliente-service', () => {
       contact: { city: 'Santiago' },
     });
     expect(response.headers['x-request-id']).toBe('trace-1');
-    // The request id travelled to cliente-service's logs.
-    expect(cliente.logs().some((line) => line['requestId'] === 'trace-1')).toBe(true);
+    // The request id travelled to cliente-service's logs (read from its stdout pipe, so it may arrive after
+    // the response: waitForLog rejects when it never comes).
+    await expect(cliente.waitForLog((line) => line['requestId'] === 'trace-1', 5000)).resolves.toMatchObject({
+      requestId: 'trace-1',
+    });
   });
 
   it('relays 404 JSON for a missing customer', async () => {

@@ -74,7 +74,8 @@ export async function spawnService(options: SpawnServiceOptions): Promise<Servic
   let output = '';
   child.stdout?.on('data', (chunk) => (output += chunk));
   child.stderr?.on('data', (chunk) => (output += chunk));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // 'close', not 'exit': it comes after stdout and stderr are drained, so logs() then holds every line.
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
   void exited.then(() => rmSync(outdir, { recursive: true, force: true }));
 
   const service: ServiceProcess = {
