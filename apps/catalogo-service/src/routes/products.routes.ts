@@ -1,4 +1,11 @@
-import { badRequest, conflict, HttpError, notFound } from '@ventas/service-kit';
+import {
+  badRequest,
+  conflict,
+  HttpError,
+  notFound,
+  pageSchema,
+  paginationQueryProperties,
+} from '@ventas/service-kit';
 import type { FastifyInstance } from 'fastify';
 import type { ProductFilters } from '../db/product-query';
 import {
@@ -33,21 +40,10 @@ export async function productsRoutes(app: FastifyInstance) {
             maxPrice: { type: 'number', minimum: 0 },
             inStock: { type: 'boolean' },
             sort: { type: 'string', enum: ['id', 'name', 'price', '-price'], default: 'id' },
-            limit: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
-            offset: { type: 'integer', minimum: 0, default: 0 },
+            ...paginationQueryProperties,
           },
         },
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              items: { type: 'array', items: productSchema },
-              total: { type: 'integer' },
-              limit: { type: 'integer' },
-              offset: { type: 'integer' },
-            },
-          },
-        },
+        response: { 200: pageSchema(productSchema) },
       },
     },
     async (request) => {

@@ -1,4 +1,4 @@
-import { conflict, notFound } from '@ventas/service-kit';
+import { conflict, notFound, pageSchema, paginationQueryProperties } from '@ventas/service-kit';
 import type { FastifyInstance } from 'fastify';
 import {
   createCustomer,
@@ -58,21 +58,10 @@ export async function customersRoutes(app: FastifyInstance) {
           properties: {
             q: { type: 'string', minLength: 1, maxLength: 100 },
             city: { type: 'string', minLength: 1, maxLength: 100 },
-            limit: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
-            offset: { type: 'integer', minimum: 0, default: 0 },
+            ...paginationQueryProperties,
           },
         },
-        response: {
-          200: {
-            type: 'object',
-            properties: {
-              items: { type: 'array', items: customerSchema },
-              total: { type: 'integer' },
-              limit: { type: 'integer' },
-              offset: { type: 'integer' },
-            },
-          },
-        },
+        response: { 200: pageSchema(customerSchema) },
       },
     },
     async (request) => {

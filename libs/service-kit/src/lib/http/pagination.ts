@@ -1,0 +1,20 @@
+/**
+ * The one paginated-list contract of our services: `?limit=&offset=` in, `{ items, total, limit, offset }` out.
+ * JSON schemas for Fastify routes; a service spreads the query properties beside its own filters.
+ */
+export const paginationQueryProperties = {
+  limit: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
+  offset: { type: 'integer', minimum: 0, default: 0 },
+} as const;
+
+export function pageSchema(itemSchema: Record<string, unknown>) {
+  return {
+    type: 'object',
+    properties: {
+      items: { type: 'array', items: itemSchema },
+      total: { type: 'integer' },
+      limit: { type: 'integer' },
+      offset: { type: 'integer' },
+    },
+  } as const;
+}
