@@ -14,6 +14,7 @@ const WORKSPACE_NX_JSON = join(__dirname, '../../../../../nx.json');
 
 const EXPECTED = {
   'docker-build': {
+    continuous: false,
     cache: true,
     dependsOn: ['build'],
     inputs: ['production', '^production', 'nxDockerBuild'],
@@ -24,12 +25,14 @@ const EXPECTED = {
     options: { platform: 'linux/amd64' },
   },
   'smoke-test': {
+    continuous: false,
     cache: true,
     dependsOn: ['docker-build'],
     inputs: [{ dependentTasksOutputFiles: '**/image.json' }, 'nxDockerSmokeTest'],
     outputs: ['{workspaceRoot}/dist/images/{projectName}/smoke.json'],
   },
   'ecr-push': {
+    continuous: false,
     cache: false,
     dependsOn: ['smoke-test'],
     configurations: {
@@ -109,11 +112,13 @@ describe('init generator', () => {
     expect(td['docker-build']).toEqual({
       cache: false,
       options: { platform: 'linux/arm64', archive: true },
+      continuous: false,
       dependsOn: ['build'],
       inputs: ['production', '^production', 'nxDockerBuild'],
       outputs: EXPECTED['docker-build'].outputs,
     });
     expect(td['ecr-push']).toEqual({
+      continuous: false,
       cache: false,
       dependsOn: ['docker-build'],
       options: { region: 'eu-west-1' },
