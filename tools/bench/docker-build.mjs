@@ -45,16 +45,19 @@ const NX_ENV = {
   NX_INTERACTIVE: 'false',
 };
 
-export function dockerBuildTarget(app, port) {
+export function dockerBuildTarget(app, port, baseImage = 'node:24-bookworm-slim') {
   return {
     executor: '@ventas/nx-docker:docker-build',
     // What reaches the image: the app's own files (Dockerfile, entrypoint.sh), the bundle its build wrote
-    // (it holds libs/service-kit's code), and the base image's id. Not ^production: bff-venta's implicit
+    // (it holds libs/service-kit's code), and the base image's id (the runtime input of
+    // tools/nx-docker/src/lib/dockerfile/base-image-input.ts). Not ^production: bff-venta's implicit
     // dependency on catalogo-service must not rebuild bff-venta's image.
     inputs: [
       'production',
       { dependentTasksOutputFiles: '**/*' },
-      { runtime: `node tools/nx-docker/src/lib/dockerfile/base-image-ids.cjs apps/${app}/Dockerfile` },
+      {
+        runtime: `\${NX_DOCKER_BINARY:-docker} image inspect --format {{.Id}} ${baseImage} 2>/dev/null || echo absent`,
+      },
     ],
     options: { port, tags: ['latest', '{gitShortSha}'] },
   };
@@ -101,6 +104,7 @@ function copyWorkspace() {
     'eslint.config.mjs',
     '.prettierrc',
     '.gitignore',
+    '.env',
   ]) {
     if (existsSync(join(MAIN, entry)))
       cpSync(join(MAIN, entry), join(root, entry), { recursive: true, filter });
@@ -129,11 +133,10 @@ function wire(root) {
   for (const app of apps) {
     const path = join(root, 'apps', app, 'project.json');
     const project = JSON.parse(readFileSync(path, 'utf8'));
-    const port = Number(
-      /^EXPOSE\s+(\d+)/m.exec(readFileSync(join(root, 'apps', app, 'Dockerfile'), 'utf8'))?.[1] ?? 8000,
-    );
+    const dockerfile = readFileSync(join(root, 'apps', app, 'Dockerfile'), 'utf8');
+    const port = Number(/^EXPOSE\s+(\d+)/m.exec(dockerfile)?.[1] ?? 8000);
     if (!project.targets['docker-build']) {
-      project.targets['docker-build'] = dockerBuildTarget(app, port);
+      project.targets['docker-build'] = dockerBuildTarget(app, port, /^FROM\s+(\S+)/m.exec(dockerfile)?.[1]);
       wired.push(app);
     }
     const target = project.targets['docker-build'];

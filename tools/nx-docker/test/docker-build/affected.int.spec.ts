@@ -3,8 +3,16 @@ import { join } from 'node:path';
 import { runDocker } from '../../src/lib/docker/docker';
 import { ensureImage } from '../../src/lib/image-manifest/ensure-image';
 import { readImageManifest } from '../../src/lib/image-manifest/image-manifest';
-import { imageIdOf, removeImages, requireDockerEngine, uniqueName, writeFiles } from './engine';
-import { fourServiceWorkspace, SERVICES } from './fixtures/four-services';
+import {
+  imageIdOf,
+  makeWorkspace,
+  removeImages,
+  requireDockerEngine,
+  TEST_LABEL,
+  uniqueName,
+  writeFiles,
+} from './engine';
+import { baseImageOf, fourServiceWorkspace, ON_BASE_IMAGE, SERVICES } from './fixtures/four-services';
 import { commitAll, initRepository, makeGitWorkspace, nx } from './nx-workspace';
 
 // Through the real nx CLI, in a throw-away git repository shaped like ours (four apps importing one
@@ -67,8 +75,22 @@ async function change(files: Record<string, string>, message: string) {
   await commitAll(root, message);
 }
 
+/** Tags a tiny FROM scratch image as charlie's base; `content` makes a different image each time. */
+async function makeBaseImage(content: string) {
+  const dir = makeWorkspace({ Dockerfile: 'FROM scratch\nCOPY base.txt /base.txt\n', 'base.txt': content });
+  try {
+    await runDocker(['build', '--quiet', '--label', TEST_LABEL, '--tag', baseImageOf(prefix), dir]);
+    const id = await imageIdOf(baseImageOf(prefix));
+    if (id) seenIds.add(id);
+    return id;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 beforeAll(async () => {
   await requireDockerEngine();
+  await makeBaseImage('base v1\n');
   root = makeGitWorkspace(fourServiceWorkspace(prefix, ['alpha']));
   await initRepository(root);
   const first = await nx(root, ['run-many', '-t', 'docker-build', '--outputStyle=static']);
@@ -158,6 +180,34 @@ describe('affected precision (nx affected -t docker-build)', () => {
     expect(run.exitCode).toBe(0);
     expect(run.output).toMatch(/No tasks were run/);
     expect(rebuilt(before)).toEqual([]);
+  });
+});
+
+describe('the base image is an input', () => {
+  it('a new base image under the same tag rebuilds only the image built on it', async () => {
+    const before = builtAt();
+    const oldBase = await imageIdOf(baseImageOf(prefix));
+    const newBase = await makeBaseImage('base v2\n');
+    expect(newBase).not.toBe(oldBase);
+    const run = await nx(root, ['run-many', '-t', 'docker-build', '--outputStyle=static']);
+    if (run.exitCode !== 0) throw new Error(`nx run-many failed:\n${run.output}`);
+    expect(rebuilt(before)).toEqual([ON_BASE_IMAGE]);
+    expect(readImageManifest(root, ON_BASE_IMAGE).baseImage).toEqual({
+      ref: baseImageOf(prefix),
+      id: newBase,
+    });
+  });
+
+  it('an unchanged base image is a cache hit again', async () => {
+    const before = builtAt();
+    const run = await nx(root, ['run-many', '-t', 'docker-build', '--outputStyle=static']);
+    expect(run.exitCode).toBe(0);
+    expect(rebuilt(before)).toEqual([]);
+    expect(run.output).toMatch(
+      new RegExp(
+        `${ON_BASE_IMAGE}:docker-build.*\\[(local cache|existing outputs match the cache, left as is)\\]`,
+      ),
+    );
   });
 });
 

@@ -6,6 +6,7 @@ import { ensureImage } from '../../src/lib/image-manifest/ensure-image';
 import { readImageManifest } from '../../src/lib/image-manifest/image-manifest';
 import dockerBuildExecutor from '../../src/executors/docker-build/docker-build.impl';
 import type { DockerBuildExecutorSchema } from '../../src/executors/docker-build/schema';
+import { baseImageInput } from '../../src/lib/dockerfile/base-image-input';
 import {
   fakeContext,
   imageIdOf,
@@ -35,8 +36,12 @@ const options = (extra: DockerBuildExecutorSchema = {}): DockerBuildExecutorSche
   ...extra,
 });
 
-async function build(extra: DockerBuildExecutorSchema = {}, project = 'svc') {
-  const result = await dockerBuildExecutor(options(extra), fakeContext(root, projects, project));
+async function build(
+  extra: DockerBuildExecutorSchema = {},
+  project = 'svc',
+  target?: Parameters<typeof fakeContext>[3],
+) {
+  const result = await dockerBuildExecutor(options(extra), fakeContext(root, projects, project, target));
   const manifestPath = join(root, 'dist/images', project, 'image.json');
   if (existsSync(manifestPath)) {
     const manifest = readImageManifest(root, project);
@@ -291,5 +296,24 @@ describe('each failing check stops the build before Docker runs', () => {
     expect((await runDocker(['image', 'ls', '--quiet', '--filter', `reference=${repository}`])).stdout).toBe(
       before.stdout,
     );
+  });
+
+  it('a cached target whose inputs do not hash its base image', async () => {
+    writeFiles(root, { 'apps/svc/Dockerfile': dockerfile((l) => ['FROM busybox:1.36', ...l.slice(1)]) });
+    const target = { name: 'docker-build', cache: true, inputs: ['production'] };
+    expect(await build({}, 'svc', target)).toEqual({ success: false });
+    const text = output.join('\n');
+    expect(text).toMatch(
+      /\[base-image-input\] apps\/svc\/Dockerfile:1 builds FROM busybox:1.36, but no input of svc:docker-build tracks that image's id/,
+    );
+    expect(text).toContain(
+      `Fix: Add to "inputs" of docker-build in apps/svc/project.json: ${JSON.stringify(baseImageInput(['busybox:1.36']))}`,
+    );
+    expect(text).toMatch(/docker did not run/);
+    // The same target with the input passes the check (and fails later, in Docker: busybox is not here).
+    output = [];
+    const tracked = { ...target, inputs: ['production', baseImageInput(['busybox:1.36'])] };
+    await build({}, 'svc', tracked);
+    expect(output.join('\n')).not.toMatch(/base-image-input/);
   });
 });

@@ -1,4 +1,4 @@
-import type { ExecutorContext } from '@nx/devkit';
+import type { ExecutorContext, TargetConfiguration } from '@nx/devkit';
 import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -44,20 +44,29 @@ export function writeFiles(
   }
 }
 
+/** `target`: the running target as Nx would have merged it (cache, inputs); none by default. */
 export function fakeContext(
   root: string,
   projects: Record<string, string>,
   projectName: string,
+  target?: { name: string } & TargetConfiguration,
 ): ExecutorContext {
   return {
     root,
     cwd: root,
     isVerbose: false,
     projectName,
+    ...(target ? { targetName: target.name } : {}),
     projectsConfigurations: {
       version: 2,
       projects: Object.fromEntries(
-        Object.entries(projects).map(([name, projectRoot]) => [name, { root: projectRoot }]),
+        Object.entries(projects).map(([name, projectRoot]) => [
+          name,
+          {
+            root: projectRoot,
+            ...(target && name === projectName ? { targets: { [target.name]: target } } : {}),
+          },
+        ]),
       ),
     },
     nxJsonConfiguration: {},

@@ -148,6 +148,7 @@ describe("the generated image targets and the executors' schema.json", () => {
         database: true,
         upstream: null,
         endpoints: [{ path: '/ready', json: { status: 'ok' } }],
+        baseImages: ['node:24-bookworm-slim'],
       }),
     });
     await serviceGenerator(tree, {

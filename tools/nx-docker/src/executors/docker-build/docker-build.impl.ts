@@ -159,6 +159,7 @@ export function preBuildChecks(options: NormalizedDockerBuildOptions): {
       options.context,
       scripts.flatMap((s) => s.candidates.map((c) => c.path)),
     ),
+    tracking: options.tracking,
   });
   return {
     findings: findings.filter((f) => f.check === 'paths' || !options.skipChecks.includes(f.check)),

@@ -1,4 +1,5 @@
-export type DockerBuildCheck = 'platform' | 'exec-bit' | 'expose' | 'healthcheck' | 'secrets';
+export type DockerBuildCheck =
+  'platform' | 'exec-bit' | 'expose' | 'healthcheck' | 'secrets' | 'base-image-input';
 
 /** Raw options as written in project.json / nx.json; only normalizeOptions reads them. */
 export interface DockerBuildExecutorSchema {

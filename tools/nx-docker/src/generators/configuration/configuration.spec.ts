@@ -70,7 +70,10 @@ describe('configuration generator', () => {
         'production',
         '^production',
         'nxDockerBuild',
-        { runtime: `node tools/nx-docker/src/lib/dockerfile/base-image-ids.cjs apps/pagos/Dockerfile` },
+        {
+          runtime:
+            '${NX_DOCKER_BINARY:-docker} image inspect --format {{.Id}} node:24-bookworm-slim 2>/dev/null || echo absent',
+        },
       ],
       options: { port: 8000, version: '0.1.0', tags: ['latest', 'v{version}'] },
     });
@@ -177,13 +180,17 @@ describe('configuration generator', () => {
 
   it('keeps an existing Dockerfile and target untouched, adds the rest, and says what it kept', async () => {
     addNodeApp(tree, { 'smoke-test': { executor: 'nx:run-commands', options: { command: 'my-smoke' } } });
-    tree.write(`${ROOT}/Dockerfile`, 'FROM mine\n');
+    tree.write(`${ROOT}/Dockerfile`, 'FROM mine:1 AS build\nFROM scratch\n');
     await configurationGenerator(tree, { project: 'pagos', skipFormat: true });
-    expect(tree.read(`${ROOT}/Dockerfile`, 'utf8')).toBe('FROM mine\n');
+    expect(tree.read(`${ROOT}/Dockerfile`, 'utf8')).toBe('FROM mine:1 AS build\nFROM scratch\n');
     expect(tree.exists(`${ROOT}/.dockerignore`)).toBe(true);
     const targets = targetsOf(tree, 'pagos');
     expect(targets['smoke-test']).toEqual({ executor: 'nx:run-commands', options: { command: 'my-smoke' } });
     expect(targets['docker-build'].executor).toBe('@ventas/nx-docker:docker-build');
+    // The base image tracked is the kept Dockerfile's own, not the template's.
+    expect(targets['docker-build'].inputs?.at(-1)).toEqual({
+      runtime: '${NX_DOCKER_BINARY:-docker} image inspect --format {{.Id}} mine:1 2>/dev/null || echo absent',
+    });
     expect(warn).toHaveBeenCalledWith("pagos already has a 'smoke-test' target; it is kept unchanged.");
     expect(info).toHaveBeenCalledWith(`Kept the existing ${ROOT}/Dockerfile unchanged.`);
     expect(info).toHaveBeenCalledWith(

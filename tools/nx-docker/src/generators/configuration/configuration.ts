@@ -8,7 +8,7 @@ import {
   type Tree,
 } from '@nx/devkit';
 import { initGenerator } from '../init/init';
-import { dockerTargets } from '../lib/docker-targets';
+import { dockerfileBaseImages, dockerTargets } from '../lib/docker-targets';
 import { generateImageFiles } from '../lib/image-files/image-files';
 import { sortObjectKeys } from '../lib/sort-object-keys';
 import { DOCKER_TARGET_NAMES } from '../lib/target-defaults';
@@ -60,6 +60,8 @@ export async function configurationGenerator(
     database: options.database,
     upstream: options.upstream,
     endpoints: [],
+    // The Dockerfile just written, or the one that was kept.
+    baseImages: dockerfileBaseImages(tree, project.root),
   });
   const targets: Record<string, TargetConfiguration> = { ...project.targets };
   const added: string[] = [];

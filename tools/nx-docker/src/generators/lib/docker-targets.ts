@@ -1,6 +1,8 @@
-import type { TargetConfiguration } from '@nx/devkit';
+import type { TargetConfiguration, Tree } from '@nx/devkit';
 import type { SmokeTestEndpoint, SmokeTestService } from '../../executors/smoke-test/schema';
-import { baseImageInput, DOCKER_TARGET_DEFAULTS } from './target-defaults';
+import { baseImageInput, isPinned } from '../../lib/dockerfile/base-image-input';
+import { baseImages, parseDockerfile } from '../../lib/dockerfile/parse-dockerfile';
+import { DOCKER_TARGET_DEFAULTS } from './target-defaults';
 import type { UpstreamService } from './upstream';
 
 /** The PostgreSQL sidecar of a service that owns a database, as the four services configure theirs. */
@@ -16,6 +18,17 @@ export interface DockerTargetsInput {
   database: boolean;
   upstream: UpstreamService | null;
   endpoints: SmokeTestEndpoint[];
+  /** The external images the Dockerfile starts from (dockerfileBaseImages). */
+  baseImages: string[];
+}
+
+/** The base images of the project's Dockerfile as the tree holds it now; digest-pinned ones need no tracking. */
+export function dockerfileBaseImages(tree: Tree, projectRoot: string): string[] {
+  const text = tree.read(`${projectRoot}/Dockerfile`, 'utf8');
+  if (text === null) return [];
+  return baseImages(parseDockerfile(text))
+    .map((b) => b.ref)
+    .filter((ref) => !isPinned(ref));
 }
 
 /** Throw-away credentials of the smoke-test database: it lives for one run on a private network. */
@@ -90,7 +103,7 @@ export function dockerTargets(input: DockerTargetsInput): Record<string, TargetC
       // A project-level inputs list replaces the default's, so it repeats it and adds the base image's id.
       inputs: [
         ...(DOCKER_TARGET_DEFAULTS['docker-build'].inputs ?? []),
-        baseImageInput(`${input.projectRoot}/Dockerfile`),
+        ...(input.baseImages.length ? [baseImageInput(input.baseImages)] : []),
       ],
       options: { port: input.port, version: '0.1.0', tags: ['latest', 'v{version}'] },
     },

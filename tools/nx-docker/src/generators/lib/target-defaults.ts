@@ -23,8 +23,8 @@ export const DOCKER_TARGET_DEFAULTS: Record<
     // production covers the project's Dockerfile, .dockerignore, entrypoint.sh and sources (not specs,
     // README or lint config); ^production covers the libraries bundled into it (libs/service-kit);
     // nxDockerBuild is the plugin code that decides how the image is built (args, labels, checks).
-    // Each project adds its base image's id as a runtime input (dockerTargets): Nx does not
-    // interpolate {projectRoot} in runtime commands, so that one cannot live here.
+    // Each project adds its base image's id as a runtime input (dockerTargets): the image is the
+    // project's own FROM, so that one cannot live here.
     inputs: ['production', '^production', 'nxDockerBuild'],
     // What a cache hit must bring back for smoke-test and ecr-push: the manifest and the `docker save` archive.
     outputs: [
@@ -75,11 +75,6 @@ export const DOCKER_NAMED_INPUTS: Record<string, string[]> = {
     '!{workspaceRoot}/tools/nx-docker/src/**/*.spec.ts',
   ],
 };
-
-/** The runtime input that makes a new base image (same tag, new content) rebuild this project's image. */
-export function baseImageInput(dockerfile: string): { runtime: string } {
-  return { runtime: `node tools/nx-docker/src/lib/dockerfile/base-image-ids.cjs ${dockerfile}` };
-}
 
 export type DockerTargetName = keyof typeof DOCKER_TARGET_DEFAULTS;
 export const DOCKER_TARGET_NAMES = Object.keys(DOCKER_TARGET_DEFAULTS) as DockerTargetName[];

@@ -146,7 +146,10 @@ describe('service generator', () => {
           'production',
           '^production',
           'nxDockerBuild',
-          { runtime: `node tools/nx-docker/src/lib/dockerfile/base-image-ids.cjs ${ROOT}/Dockerfile` },
+          {
+            runtime:
+              '${NX_DOCKER_BINARY:-docker} image inspect --format {{.Id}} node:24-bookworm-slim 2>/dev/null || echo absent',
+          },
         ],
         options: { port: 8000, version: '0.1.0', tags: ['latest', 'v{version}'] },
       });

@@ -1,4 +1,6 @@
+import { baseImageInput } from './base-image-input';
 import {
+  checkBaseImageInput,
   checkBuiltPlatform,
   checkDockerfile,
   checkExecBits,
@@ -7,6 +9,7 @@ import {
   checkPaths,
   checkPlatform,
   checkSecrets,
+  CacheTracking,
   DockerfileCheckInput,
   formatFinding,
 } from './checks';
@@ -35,6 +38,7 @@ function input(lines: string[], overrides: Partial<DockerfileCheckInput> = {}): 
     port: 8000,
     scripts: findStartScripts(model),
     contextFiles: { 'entrypoint.sh': { executable: true } },
+    tracking: null,
     ...overrides,
   };
 }
@@ -209,6 +213,61 @@ describe('checkPaths', () => {
       projectName: 'orders',
     });
     expect(findings.map((f) => f.message)).toEqual(messages);
+  });
+});
+
+describe('checkBaseImageInput', () => {
+  const tracking = (runtimeCommands: string[], cached = true): CacheTracking => ({
+    projectName: 'orders',
+    projectFile: 'apps/orders/project.json',
+    targetName: 'docker-build',
+    cached,
+    runtimeCommands,
+  });
+  const check = (lines: string[], t: CacheTracking | null) =>
+    checkBaseImageInput(parseDockerfile(lines.join('\n')), 'apps/orders/Dockerfile', t);
+  const tracked = baseImageInput(['node:24-bookworm-slim']).runtime;
+
+  it('passes when a runtime input names the base image', () => {
+    expect(check(GOOD, tracking([tracked]))).toEqual([]);
+  });
+
+  it('fails a cached target that does not hash its base image, naming the line and the input to add', () => {
+    const [finding] = check(GOOD, tracking([]));
+    expect(finding).toMatchObject({ check: 'base-image-input', severity: 'error', line: 1 });
+    expect(finding.message).toBe(
+      'apps/orders/Dockerfile:1 builds FROM node:24-bookworm-slim, but no input of orders:docker-build tracks ' +
+        "that image's id: a new node:24-bookworm-slim under the same tag would be a cache hit that restores the old image.",
+    );
+    expect(finding.hint).toContain(
+      `Add to "inputs" of docker-build in apps/orders/project.json: ${JSON.stringify({ runtime: tracked })}`,
+    );
+  });
+
+  it('fails when the runtime input names another image (the FROM changed, the input did not)', () => {
+    const findings = check(['FROM node:22-bookworm-slim', ...GOOD.slice(1)], tracking([tracked]));
+    expect(findings.map((f) => f.message)).toEqual([
+      expect.stringMatching(/builds FROM node:22-bookworm-slim/),
+    ]);
+  });
+
+  it('a tag that merely starts like the tracked one is not tracked', () => {
+    expect(check(['FROM node:24', ...GOOD.slice(1)], tracking([tracked]))).toHaveLength(1);
+  });
+
+  it('asks for every base image of a multi-stage build, in one input', () => {
+    const findings = check(['FROM golang:1 AS build', 'RUN true', ...GOOD], tracking([]));
+    expect(findings.map((f) => f.line)).toEqual([1, 3]);
+    expect(findings[0].hint).toContain(JSON.stringify(baseImageInput(['golang:1', 'node:24-bookworm-slim'])));
+  });
+
+  it.each<[string, string[], CacheTracking | null]>([
+    ['an uncached target', GOOD, tracking([], false)],
+    ['a run outside a project graph', GOOD, null],
+    ['FROM scratch', ['FROM scratch', 'COPY a /a'], tracking([])],
+    ['a base image pinned by digest', [`FROM node:24@sha256:${'a'.repeat(64)}`], tracking([])],
+  ])('has nothing to say for %s', (_name, lines, t) => {
+    expect(check(lines, t)).toEqual([]);
   });
 });
 

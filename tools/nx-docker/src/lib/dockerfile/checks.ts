@@ -1,11 +1,13 @@
-import { DockerfileModel, finalStage, stageChain } from './parse-dockerfile';
+import { baseImageInput, isPinned, tracksImage } from './base-image-input';
+import { baseImages, DockerfileModel, finalStage, stageChain } from './parse-dockerfile';
 import { ScriptUse } from './scripts';
 
 /**
  * Pre-build checks: pure functions over the parsed Dockerfile and a few file facts gathered by the caller.
  * Each finding names the file, the line and the fix.
  */
-export type DockerfileCheckName = 'paths' | 'platform' | 'exec-bit' | 'expose' | 'healthcheck' | 'secrets';
+export type DockerfileCheckName =
+  'paths' | 'platform' | 'exec-bit' | 'expose' | 'healthcheck' | 'secrets' | 'base-image-input';
 
 export interface DockerfileFinding {
   check: DockerfileCheckName;
@@ -30,6 +32,8 @@ export interface DockerfileCheckInput {
   scripts: ScriptUse[];
   /** Context-relative file → whether it has an execute bit; absent when the file is not in the context. */
   contextFiles: Record<string, { executable: boolean }>;
+  /** How the target is cached; null (run outside a project graph) skips the base-image-input check. */
+  tracking: CacheTracking | null;
 }
 
 export const SECRET_NAME = /secret|passw(?:or)?d|token/i;
@@ -89,6 +93,7 @@ export function checkDockerfile(input: DockerfileCheckInput): DockerfileFinding[
     ...checkExpose(input),
     ...checkHealthcheck(input),
     ...checkSecrets(input),
+    ...checkBaseImageInput(input.model, input.dockerfile, input.tracking),
   ];
 }
 
@@ -223,6 +228,49 @@ export function checkSecrets(input: DockerfileCheckInput): DockerfileFinding[] {
           ? `Remove it; for build-time secrets use 'RUN --mount=type=secret,id=${n.name.toLowerCase()}'.`
           : `Remove it; give the container its secret at run time (ECS task definition "secrets", or docker run -e).`,
     }));
+}
+
+/** How the docker-build target is hashed, read from the project graph; null when run outside one. */
+export interface CacheTracking {
+  projectName: string;
+  /** Where the target's inputs are written, for the fix. */
+  projectFile: string;
+  targetName: string;
+  cached: boolean;
+  /** Every runtime command among the target's inputs, named inputs expanded. */
+  runtimeCommands: string[];
+}
+
+/**
+ * A cached image build must hash its base image's id: otherwise a new `node:24-bookworm-slim` under the
+ * same tag is a cache hit that restores the old image (a stale image that passes every later check).
+ */
+export function checkBaseImageInput(
+  model: DockerfileModel,
+  dockerfile: string,
+  tracking: CacheTracking | null,
+): DockerfileFinding[] {
+  if (!tracking?.cached) return [];
+  const untracked = baseImages(model).filter(
+    (b) => !isPinned(b.ref) && !tracksImage(tracking.runtimeCommands, b.ref),
+  );
+  if (untracked.length === 0) return [];
+  const refs = baseImages(model)
+    .map((b) => b.ref)
+    .filter((ref) => !isPinned(ref));
+  const { projectName, targetName } = tracking;
+  return untracked.map((b) => ({
+    check: 'base-image-input' as const,
+    severity: 'error' as const,
+    file: dockerfile,
+    line: b.line,
+    message:
+      `${dockerfile}:${b.line} builds FROM ${b.ref}, but no input of ${projectName}:${targetName} tracks that image's id: ` +
+      `a new ${b.ref} under the same tag would be a cache hit that restores the old image.`,
+    hint:
+      `Add to "inputs" of ${targetName} in ${tracking.projectFile}: ${JSON.stringify(baseImageInput(refs))}` +
+      `, or pin the image by digest (FROM ${b.ref}@sha256:…).`,
+  }));
 }
 
 /** After the build: the image's own os/architecture must be the platform asked for. */

@@ -70,7 +70,7 @@ export function parseDockerfile(text: string): DockerfileModel {
       const asAt = args.findIndex((a) => a.toUpperCase() === 'AS');
       stage = {
         name: asAt >= 0 ? (args[asAt + 1] ?? null) : null,
-        from: args[0] ?? '',
+        from: expandGlobalArgs(args[0] ?? '', model.globalArgs),
         fromPlatform: flagValue(instruction, 'platform'),
         line,
         args: [],
@@ -160,6 +160,25 @@ export function parseDockerfile(text: string): DockerfileModel {
     }
   }
   return model;
+}
+
+/**
+ * What dockerfile-ast leaves unexpanded in a FROM: an ARG whose default names another ARG
+ * (`ARG IMAGE=node:${NODE}-slim`), which Docker does expand. Defaults only; --build-arg is not known here.
+ */
+function expandGlobalArgs(ref: string, globalArgs: NamedLine[]): string {
+  if (!ref.includes('$')) return ref;
+  const values: Record<string, string> = {};
+  const expand = (text: string) =>
+    text.replace(
+      /\$\{(\w+)(?::-([^}]*))?\}|\$(\w+)/g,
+      (_, braced: string, fallback: string | undefined, bare: string) =>
+        values[braced ?? bare] ?? fallback ?? '',
+    );
+  for (const arg of globalArgs) {
+    if (arg.value !== null) values[arg.name] = expand(arg.value);
+  }
+  return expand(ref);
 }
 
 /** The stage that becomes the image: the `target` stage, else the last one. */

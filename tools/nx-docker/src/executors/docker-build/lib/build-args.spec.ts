@@ -22,6 +22,7 @@ const base: NormalizedDockerBuildOptions = {
   pull: false,
   port: null,
   skipChecks: [],
+  tracking: null,
   dockerBinary: null,
   outputDir: '/ws/dist/images/orders',
   manifestPath: '/ws/dist/images/orders/image.json',

@@ -1,5 +1,5 @@
 import type { ExecutorContext } from '@nx/devkit';
-import { BuildFacts, defaultRepository, normalizeOptions } from './normalize-options';
+import { BuildFacts, cacheTracking, defaultRepository, normalizeOptions } from './normalize-options';
 
 function fakeContext(projectName = 'orders', root = 'apps/orders'): ExecutorContext {
   return {
@@ -50,6 +50,7 @@ describe('normalizeOptions', () => {
       pull: false,
       port: null,
       skipChecks: [],
+      tracking: null,
       dockerBinary: null,
       outputDir: '/ws/dist/images/orders',
       manifestPath: '/ws/dist/images/orders/image.json',
@@ -154,6 +155,48 @@ describe('normalizeOptions', () => {
     expect(() => normalizeOptions({}, { ...fakeContext(), projectName: undefined }, facts)).toThrow(
       /must run for a project/,
     );
+  });
+});
+
+describe('cacheTracking', () => {
+  const context = (target: Record<string, unknown>, namedInputs?: Record<string, unknown[]>) =>
+    ({
+      ...fakeContext(),
+      targetName: 'docker-build',
+      projectsConfigurations: {
+        version: 2,
+        projects: { orders: { root: 'apps/orders', targets: { 'docker-build': target } } },
+      },
+      nxJsonConfiguration: { namedInputs },
+    }) as ExecutorContext;
+
+  it('reads the merged target: cached, and the runtime commands among its inputs', () => {
+    expect(
+      cacheTracking(
+        context({ cache: true, inputs: ['production', { runtime: 'docker image inspect node:24' }] }),
+        'orders',
+        'apps/orders',
+      ),
+    ).toEqual({
+      projectName: 'orders',
+      projectFile: 'apps/orders/project.json',
+      targetName: 'docker-build',
+      cached: true,
+      runtimeCommands: ['docker image inspect node:24'],
+    });
+  });
+
+  it("without inputs, Nx hashes 'default' (and so does the check)", () => {
+    const tracking = cacheTracking(
+      context({ cache: true }, { default: ['{projectRoot}/**/*', { runtime: 'echo base' }] }),
+      'orders',
+      'apps/orders',
+    );
+    expect(tracking?.runtimeCommands).toEqual(['echo base']);
+  });
+
+  it('is null when the executor runs outside a target (nothing to compare)', () => {
+    expect(cacheTracking(fakeContext(), 'orders', 'apps/orders')).toBeNull();
   });
 });
 

@@ -3,7 +3,8 @@ import { isAbsolute, join, relative } from 'node:path';
 import { NxDockerError } from '../../../lib/errors';
 import { imageManifestPath, imageOutputDir } from '../../../lib/image-manifest/image-manifest';
 import { renderTags } from '../../../lib/tags/tags';
-import { SECRET_NAME } from '../../../lib/dockerfile/checks';
+import { runtimeCommands } from '../../../lib/dockerfile/base-image-input';
+import { CacheTracking, SECRET_NAME } from '../../../lib/dockerfile/checks';
 import type { DockerBuildCheck, DockerBuildExecutorSchema } from '../schema';
 
 /** Facts from outside the options, gathered by the executor so that this function stays pure. */
@@ -42,6 +43,8 @@ export interface NormalizedDockerBuildOptions {
   pull: boolean;
   port: number | null;
   skipChecks: DockerBuildCheck[];
+  /** The target's cache settings from the project graph, for the base-image-input check. */
+  tracking: CacheTracking | null;
   /** Option, else NX_DOCKER_BINARY; null means "detect". */
   dockerBinary: string | null;
   outputDir: string;
@@ -119,11 +122,32 @@ export function normalizeOptions(
     pull: raw.pull ?? false,
     port: raw.port ?? null,
     skipChecks: [...(raw.skipChecks ?? [])],
+    tracking: cacheTracking(context, projectName, projectRoot),
     dockerBinary: raw.dockerBinary ?? facts.envBinary ?? null,
     outputDir,
     manifestPath: imageManifestPath(workspaceRoot, projectName),
     archivePath: join(outputDir, ARCHIVE_FILE),
     streamPrefix: `[${projectName}]`,
+  };
+}
+
+/** The running target as Nx resolved it (target defaults merged), or null when run without one. */
+export function cacheTracking(
+  context: ExecutorContext,
+  projectName: string,
+  projectRoot: string,
+): CacheTracking | null {
+  const targetName = context.targetName;
+  const project = context.projectsConfigurations?.projects[projectName];
+  const target = targetName ? project?.targets?.[targetName] : undefined;
+  if (!targetName || !project || !target) return null;
+  const namedInputs = { ...(context.nxJsonConfiguration?.namedInputs ?? {}), ...(project.namedInputs ?? {}) };
+  return {
+    projectName,
+    projectFile: join(projectRoot, 'project.json'),
+    targetName,
+    cached: target.cache === true,
+    runtimeCommands: runtimeCommands(target.inputs ?? ['default', '^default'], namedInputs),
   };
 }
 
