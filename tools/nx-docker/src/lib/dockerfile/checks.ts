@@ -268,8 +268,8 @@ export function checkBaseImageInput(
       `${dockerfile}:${b.line} builds FROM ${b.ref}, but no input of ${projectName}:${targetName} tracks that image's id: ` +
       `a new ${b.ref} under the same tag would be a cache hit that restores the old image.`,
     hint:
-      `Add to "inputs" of ${targetName} in ${tracking.projectFile}: ${JSON.stringify(baseImageInput(refs))}` +
-      `, or pin the image by digest (FROM ${b.ref}@sha256:…).`,
+      `Add to "inputs" of ${targetName} in ${tracking.projectFile}: ${JSON.stringify(baseImageInput(refs))} ` +
+      `(a project's "inputs" replace nx.json's, so list those too), or pin the image by digest (FROM ${b.ref}@sha256:…).`,
   }));
 }
 
