@@ -113,6 +113,7 @@ function copyWorkspace() {
     'package.json',
     'executors.json',
     'generators.json',
+    'loader',
     'project.json',
     'tsconfig.json',
     'src',

@@ -76,18 +76,20 @@ remove_env_file() {
 ensure_packages() { "${VENTAS_SCRIPTS_DIR}/system-packages.sh" "$@"; }
 
 # ensure_node_modules: `npm ci` when node_modules is missing or older than package-lock.json
-# (npm writes node_modules/.package-lock.json on every install, so its mtime is the install time).
+# (npm writes node_modules/.package-lock.json on every install, so its mtime is the install time);
+# then the plugin's package in node_modules (postinstall does it too; cheap, and current after a pull).
 ensure_node_modules() {
   local marker="${VENTAS_REPO_ROOT}/node_modules/.package-lock.json"
   if [[ ! -f "${marker}" ]]; then
     log "node_modules missing: npm ci"
+    (cd "${VENTAS_REPO_ROOT}" && npm ci --no-audit --no-fund)
   elif [[ "${VENTAS_REPO_ROOT}/package-lock.json" -nt "${marker}" ]]; then
     log "package-lock.json is newer than node_modules: npm ci"
+    (cd "${VENTAS_REPO_ROOT}" && npm ci --no-audit --no-fund)
   else
     log "node_modules up to date with package-lock.json"
-    return 0
   fi
-  (cd "${VENTAS_REPO_ROOT}" && npm ci --no-audit --no-fund)
+  node "${VENTAS_REPO_ROOT}/tools/nx-docker/loader/link-package.cjs"
 }
 
 # daemon_pid PID_FILE PATTERN: the pid in PID_FILE when that process is alive and its command line still

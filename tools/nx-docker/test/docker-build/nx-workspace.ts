@@ -14,7 +14,7 @@ const PLUGIN = 'tools/nx-docker';
 export function makeGitWorkspace(files: FixtureFiles): string {
   const root = mkdtempSync(join(tmpdir(), 'nx-docker-ws-'));
   writeFiles(root, files);
-  for (const entry of ['package.json', 'executors.json', 'generators.json', 'src']) {
+  for (const entry of ['package.json', 'executors.json', 'generators.json', 'loader', 'src']) {
     const from = join(MAIN_ROOT, PLUGIN, entry);
     if (existsSync(from)) cpSync(from, join(root, PLUGIN, entry), { recursive: true });
   }

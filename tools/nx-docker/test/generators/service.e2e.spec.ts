@@ -82,6 +82,8 @@ function copyWorkspace(): string {
     filter: (source) => {
       const parts = relative(WORKSPACE, source).split(sep);
       if (parts.length === 1 && SKIPPED.has(parts[0])) return false;
+      // The plugin's bundle cache (tools/nx-docker/node_modules/.cache) is per checkout.
+      if (parts.includes('node_modules')) return false;
       // Build outputs inside projects (apps/<svc>/dist) are made again by the targets.
       return !(parts.length === 3 && parts[2] === 'dist');
     },
