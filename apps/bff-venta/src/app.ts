@@ -1,5 +1,5 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { createApp, healthPlugin, UpstreamClient } from '@ventas/service-kit';
+import { createApp, healthPlugin, UpstreamClient, upstreamHealthCheck } from '@ventas/service-kit';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config';
 import {
@@ -26,21 +26,16 @@ export function buildApp(config: Config): FastifyInstance {
     baseUrl: config.CATALOGO_SERVICE_URL,
     timeoutMs: config.UPSTREAM_TIMEOUT_MS,
   });
-  const probe = new UpstreamClient({
-    name: 'catalogo-service',
-    baseUrl: config.CATALOGO_SERVICE_URL,
-    timeoutMs: 2000,
-    retries: 0,
-  });
   app.register(healthPlugin, {
     livenessPaths: ['/health'],
     readinessPaths: ['/ready'],
     checkTimeoutMs: 2500,
     checks: {
-      'catalogo-service': async () => {
-        const response = await probe.get('/health');
-        if (response.status !== 200) throw new Error(`catalogo-service health answered ${response.status}`);
-      },
+      'catalogo-service': upstreamHealthCheck({
+        name: 'catalogo-service',
+        baseUrl: config.CATALOGO_SERVICE_URL,
+        path: '/health',
+      }),
     },
   });
   app.register(catalogRoutes, { catalogo });

@@ -22,6 +22,7 @@ export {
   type UpstreamClientOptions,
   type UpstreamResponse,
 } from './lib/http/upstream-client';
+export { upstreamHealthCheck, type UpstreamHealthCheckOptions } from './lib/http/upstream-health-check';
 export { pageSchema, paginationQueryProperties } from './lib/http/pagination';
 export { jsonLogger } from './lib/logging/json-logger';
 export { loggerOptions } from './lib/logging/logger-options';

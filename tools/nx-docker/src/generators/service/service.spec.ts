@@ -321,7 +321,9 @@ describe('service generator', () => {
       expect(config).toContain("['CATALOGO_SERVICE_URL'],");
       const app = tree.read(`${ROOT}/src/app.ts`, 'utf8') ?? '';
       expect(app).toContain('baseUrl: config.CATALOGO_SERVICE_URL,');
-      expect(app).toContain("await catalogoServiceProbe.get('/health');");
+      expect(app).toMatch(
+        /upstreamHealthCheck\(\{\s*name: 'catalogo-service',\s*baseUrl: config\.CATALOGO_SERVICE_URL,\s*path: '\/health',\s*\}\)/,
+      );
       expect(tree.read(`${ROOT}/src/upstreams/catalogo-service.routes.ts`, 'utf8')).toContain(
         "app.get('/api/upstreams/catalogo-service'",
       );
@@ -432,7 +434,9 @@ describe('service generator', () => {
     const smoke = targetsOf(tree, 'bff-pagos')['smoke-test'];
     expect(smoke.options.env).toEqual({ PAGOS_SERVICE_URL: 'http://pagos:8001' });
     expect(smoke.options.services).toEqual([{ alias: 'pagos', project: 'pagos' }]);
-    expect(tree.read('apps/bff-pagos/src/app.ts', 'utf8')).toContain("await pagosProbe.get('/api/health');");
+    expect(tree.read('apps/bff-pagos/src/app.ts', 'utf8')).toMatch(
+      /upstreamHealthCheck\(\{\s*name: 'pagos',\s*baseUrl: config\.PAGOS_SERVICE_URL,\s*path: '\/api\/health',\s*\}\)/,
+    );
   });
 
   it('treats an empty --upstream (the prompt left blank) as none', async () => {
