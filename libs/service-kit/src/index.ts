@@ -13,6 +13,7 @@ export { databasePlugin, pingDatabase } from './lib/db/database.plugin';
 export { normalizeDatabaseUrl, redactDatabaseUrl } from './lib/db/database-url';
 export { connectWithRetry, createPool, type KitLogger } from './lib/db/pool';
 export { runPopulateDb } from './lib/db/run-populate-db';
+export { withTransaction } from './lib/db/transaction';
 export { errorHandler, toFieldErrors } from './lib/errors/error-handler';
 export { badRequest, conflict, HttpError, notFound, type FieldError } from './lib/errors/http-error';
 export { healthPlugin, type HealthPluginOptions, type ReadinessCheck } from './lib/health/health.plugin';

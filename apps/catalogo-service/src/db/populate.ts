@@ -1,3 +1,4 @@
+import { withTransaction } from '@ventas/service-kit';
 import type { Pool } from 'pg';
 import { SCHEMA_SQL } from './schema';
 import { SEED_CATEGORIES, SEED_PRODUCTS } from './seed-data';
@@ -16,9 +17,7 @@ export interface PopulateResult {
  * (stock after sales, new products) are kept.
  */
 export async function populate(pool: Pool): Promise<PopulateResult> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return withTransaction(pool, async (client) => {
     await client.query('SELECT pg_advisory_xact_lock($1)', [POPULATE_LOCK]);
     await client.query(SCHEMA_SQL);
     const categories = await client.query(
@@ -44,12 +43,6 @@ export async function populate(pool: Pool): Promise<PopulateResult> {
         SEED_PRODUCTS.map((p) => p.stock),
       ],
     );
-    await client.query('COMMIT');
     return { categoriesInserted: categories.rowCount ?? 0, productsInserted: products.rowCount ?? 0 };
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }

@@ -1,3 +1,4 @@
+import { withTransaction } from '@ventas/service-kit';
 import type { Pool } from 'pg';
 import {
   findMissing,
@@ -130,9 +131,7 @@ export async function reserveStock(
 ): Promise<ReservationOutcome> {
   const merged = mergeLines(lines);
   const ids = merged.map((line) => line.productId);
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return withTransaction<ReservationOutcome>(pool, async (client) => {
     const { rows } = await client.query<{ id: number; stock: number }>(
       'SELECT id, stock FROM products WHERE id = ANY($1::int[]) ORDER BY id FOR UPDATE',
       [ids],
@@ -140,8 +139,8 @@ export async function reserveStock(
     const stock = new Map(rows.map((row) => [row.id, row.stock]));
     const missing = findMissing(merged, stock);
     const shortages = findShortages(merged, stock);
+    // Nothing written yet: ending the transaction here only releases the row locks.
     if (missing.length || shortages.length) {
-      await client.query('ROLLBACK');
       return missing.length ? { kind: 'missing', productIds: missing } : { kind: 'short', shortages };
     }
     const updated = await client.query<{ id: number; stock: number }>(
@@ -154,17 +153,11 @@ export async function reserveStock(
       'INSERT INTO stock_reservations (reference, items) VALUES ($1, $2) RETURNING id',
       [reference ?? null, JSON.stringify(merged)],
     );
-    await client.query('COMMIT');
     const remaining = new Map(updated.rows.map((row) => [row.id, row.stock]));
     return {
       kind: 'reserved',
       reservationId: reservation.rows[0].id,
       items: merged.map((line) => ({ ...line, remainingStock: remaining.get(line.productId) as number })),
     };
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }

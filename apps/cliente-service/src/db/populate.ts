@@ -1,3 +1,4 @@
+import { withTransaction } from '@ventas/service-kit';
 import type { Pool } from 'pg';
 import { SCHEMA_SQL } from './schema';
 import { SEED_CUSTOMERS } from './seed-data';
@@ -14,9 +15,7 @@ export interface PopulateResult {
  * key) is new, so a second run changes nothing and customers added or edited by users are kept.
  */
 export async function populate(pool: Pool): Promise<PopulateResult> {
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  return withTransaction(pool, async (client) => {
     await client.query('SELECT pg_advisory_xact_lock($1)', [POPULATE_LOCK]);
     await client.query(SCHEMA_SQL);
     const customers = await client.query(
@@ -34,12 +33,6 @@ export async function populate(pool: Pool): Promise<PopulateResult> {
         SEED_CUSTOMERS.map((c) => c.city),
       ],
     );
-    await client.query('COMMIT');
     return { customersInserted: customers.rowCount ?? 0 };
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
-  } finally {
-    client.release();
-  }
+  });
 }
