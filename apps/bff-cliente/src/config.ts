@@ -1,16 +1,18 @@
-import { baseConfigProperties, defineConfigSchema, type BaseConfig } from '@ventas/service-kit';
+import {
+  baseConfigProperties,
+  defineConfigSchema,
+  upstreamConfigProperties,
+  type BaseConfig,
+  type UpstreamConfig,
+} from '@ventas/service-kit';
 
-export interface Config extends BaseConfig {
-  CLIENTE_SERVICE_URL: string;
-  UPSTREAM_TIMEOUT_MS: number;
-}
+export type Config = BaseConfig & UpstreamConfig<'CLIENTE_SERVICE_URL'>;
 
 export const configSchema = defineConfigSchema(
   {
     PORT: { ...baseConfigProperties.PORT, default: 8001 },
     SERVICE_NAME: { ...baseConfigProperties.SERVICE_NAME, default: 'bff-cliente' },
-    CLIENTE_SERVICE_URL: { type: 'string', pattern: '^https?://[^/\\s]+' },
-    UPSTREAM_TIMEOUT_MS: { type: 'integer', minimum: 50, default: 3000 },
+    ...upstreamConfigProperties('CLIENTE_SERVICE_URL'),
   },
   ['CLIENTE_SERVICE_URL'],
 );

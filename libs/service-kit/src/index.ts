@@ -7,6 +7,8 @@ export {
   type BaseConfig,
   type ConfigSchema,
   type DatabaseConfig,
+  type UpstreamConfig,
+  upstreamConfigProperties,
 } from './lib/config/base-config';
 export { ConfigError, loadConfig } from './lib/config/load-config';
 export { databasePlugin, pingDatabase } from './lib/db/database.plugin';

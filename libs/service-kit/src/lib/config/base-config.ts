@@ -41,6 +41,16 @@ export const databaseConfigProperties = {
   DB_POOL_MAX: { type: 'integer', minimum: 1, default: 10 },
 } as const;
 
+/** Keys of a service that calls another one over HTTP (a BFF): the upstream's base URL and the call timeout. */
+export type UpstreamConfig<UrlKey extends string> = Record<UrlKey, string> & { UPSTREAM_TIMEOUT_MS: number };
+
+export function upstreamConfigProperties<UrlKey extends string>(urlKey: UrlKey) {
+  return {
+    [urlKey]: { type: 'string', pattern: '^https?://[^/\\s]+' },
+    UPSTREAM_TIMEOUT_MS: { type: 'integer', minimum: 50, default: 3000 },
+  } as Record<UrlKey | 'UPSTREAM_TIMEOUT_MS', Record<string, unknown>>;
+}
+
 /**
  * One schema for a service: the base keys, then the service's own (which may override a default, e.g. PORT).
  */

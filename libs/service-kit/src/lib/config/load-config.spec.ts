@@ -1,4 +1,10 @@
-import { baseConfigProperties, databaseConfigProperties, defineConfigSchema } from './base-config';
+import {
+  baseConfigProperties,
+  databaseConfigProperties,
+  defineConfigSchema,
+  upstreamConfigProperties,
+  type UpstreamConfig,
+} from './base-config';
 import { loadConfig } from './load-config';
 
 const schema = defineConfigSchema(
@@ -44,5 +50,25 @@ describe('loadConfig', () => {
     const before = JSON.stringify(schema);
     loadConfig(schema, { DATABASE_URL: 'postgres://h/db' });
     expect(JSON.stringify(schema)).toBe(before);
+  });
+});
+
+describe('upstreamConfigProperties', () => {
+  const upstream = defineConfigSchema(upstreamConfigProperties('PAGOS_SERVICE_URL'), ['PAGOS_SERVICE_URL']);
+
+  it('reads the upstream URL under the given name, with a 3 s call timeout by default', () => {
+    expect(
+      loadConfig<UpstreamConfig<'PAGOS_SERVICE_URL'>>(upstream, { PAGOS_SERVICE_URL: 'http://pagos:8000' }),
+    ).toMatchObject({ PAGOS_SERVICE_URL: 'http://pagos:8000', UPSTREAM_TIMEOUT_MS: 3000 });
+  });
+
+  it.each([
+    [{ PAGOS_SERVICE_URL: 'pagos:8000' }, 'env/PAGOS_SERVICE_URL must match pattern'],
+    [
+      { PAGOS_SERVICE_URL: 'http://pagos', UPSTREAM_TIMEOUT_MS: '10' },
+      'env/UPSTREAM_TIMEOUT_MS must be >= 50',
+    ],
+  ])('refuses %j', (env, message) => {
+    expect(() => loadConfig(upstream, env)).toThrow(message);
   });
 });

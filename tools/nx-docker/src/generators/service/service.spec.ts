@@ -317,7 +317,8 @@ describe('service generator', () => {
         ]),
       );
       const config = tree.read(`${ROOT}/src/config.ts`, 'utf8') ?? '';
-      expect(config).toContain("CATALOGO_SERVICE_URL: { type: 'string', pattern: '^https?://[^/\\\\s]+' },");
+      expect(config).toContain("...upstreamConfigProperties('CATALOGO_SERVICE_URL'),");
+      expect(config).toContain("UpstreamConfig<'CATALOGO_SERVICE_URL'>");
       expect(config).toContain("['CATALOGO_SERVICE_URL'],");
       const app = tree.read(`${ROOT}/src/app.ts`, 'utf8') ?? '';
       expect(app).toContain('baseUrl: config.CATALOGO_SERVICE_URL,');
