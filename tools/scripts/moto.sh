@@ -42,15 +42,10 @@ cmd_start() {
     cmd="$(moto_command)"
     mkdir -p "${STATE}"
     log "starting ${cmd} on ${HOST}:${PORT} (log ${LOG_FILE})"
-    # setsid + nohup: moto outlives this script and the terminal; exec keeps the pid the one we record.
+    # exec keeps the pid the one spawn_daemon records.
     # shellcheck disable=SC2086
-    setsid nohup bash -c 'exec "$@"' moto ${cmd} -H "${HOST}" -p "${PORT}" >>"${LOG_FILE}" 2>&1 </dev/null &
-    echo $! >"${PID_FILE}"
-    if ! wait_until 60 "moto to answer on ${HOST}:${PORT}" answers; then
-      tail -n 20 "${LOG_FILE}" >&2
-      die "moto did not come up (last log lines above)"
-    fi
-    log "started (pid $(cat "${PID_FILE}"))"
+    spawn_daemon moto "${HOST}:${PORT}" "${LOG_FILE}" "${PID_FILE}" 60 answers \
+      bash -c 'exec "$@"' moto ${cmd} -H "${HOST}" -p "${PORT}"
   fi
   # Dummy credentials: moto accepts any, and they must never be real ones.
   write_env_file moto "ECR_ENDPOINT_URL=http://${HOST}:${PORT}

@@ -73,14 +73,8 @@ cmd_start() {
     (umask 077 && htpasswd -Bbn "${user}" "${password}" >"${HTPASSWD}")
     write_config
     log "starting docker-registry on ${HOST}:${PORT} (storage ${STORAGE}, log ${LOG_FILE})"
-    # setsid + nohup: the registry outlives this script and the terminal; its pid is what stop signals.
-    setsid nohup "${BINARY}" serve "${CONFIG}" >>"${LOG_FILE}" 2>&1 </dev/null &
-    echo $! >"${PID_FILE}"
-    if ! wait_until 30 "the registry to answer on ${HOST}:${PORT}" answers_401; then
-      tail -n 20 "${LOG_FILE}" >&2
-      die "docker-registry did not come up (last log lines above)"
-    fi
-    log "started (pid $(cat "${PID_FILE}"))"
+    spawn_daemon docker-registry "${HOST}:${PORT}" "${LOG_FILE}" "${PID_FILE}" 30 answers_401 \
+      "${BINARY}" serve "${CONFIG}"
     verify_login "${user}" "${password}"
   fi
 

@@ -102,6 +102,21 @@ daemon_pid() {
   fi
 }
 
+# spawn_daemon NAME ADDRESS LOG_FILE PID_FILE SECONDS CHECK CMD...: starts CMD in the background with setsid + nohup
+# (it outlives this script and the terminal), records its pid, and waits up to SECONDS for CHECK to pass; if it
+# does not, prints the log's last lines and dies.
+spawn_daemon() {
+  local name="$1" address="$2" log_file="$3" pid_file="$4" seconds="$5" check="$6"
+  shift 6
+  setsid nohup "$@" >>"${log_file}" 2>&1 </dev/null &
+  echo $! >"${pid_file}"
+  if ! wait_until "${seconds}" "${name} to answer on ${address}" "${check}"; then
+    tail -n 20 "${log_file}" >&2
+    die "${name} did not come up (last log lines above)"
+  fi
+  log "started (pid $(cat "${pid_file}"))"
+}
+
 # stop_daemon NAME PID ENV_NAME PID_FILE: SIGTERM (it finishes in-flight requests), SIGKILL after 20 s;
 # then removes the pid file and the env file. PID may be empty (not running).
 stop_daemon() {
