@@ -1,5 +1,5 @@
 import { ExecutorContext, logger } from '@nx/devkit';
-import { formatFindings, hasErrors, runImageChecks } from '../../lib/checks';
+import { hasErrors, runImageChecks } from '../../lib/checks';
 import { runDocker } from '../../lib/docker/docker';
 import { parseImageInspect } from '../../lib/docker/inspect';
 import { ensureImage } from '../../lib/image-manifest/ensure-image';
@@ -23,8 +23,9 @@ export default async function smokeTestExecutor(
 
   const facts = parseImageInspect((await runDocker(['image', 'inspect', manifest.imageId])).stdout);
   const findings = runImageChecks(facts, options.expectations);
+  const structureChecks = findings.map(findingToCheck);
   const structureMs = Date.now() - startedAt;
-  logger.info(`Structure checks of ${image}:\n${formatFindings(findings)}`);
+  logger.info(`Structure checks of ${image}:\n${formatChecks(structureChecks)}`);
 
   // Structure failures stop here: an image that is wrong by construction is never started.
   let runtime: RuntimeResult | null = null;
@@ -46,7 +47,7 @@ export default async function smokeTestExecutor(
     imageId: manifest.imageId,
     image,
     platform: facts.platform,
-    checks: [...findings.map(findingToCheck), ...(runtime?.checks ?? [])],
+    checks: [...structureChecks, ...(runtime?.checks ?? [])],
     healthy: runtime?.healthy ?? false,
     structureMs,
     timeToHealthyMs: runtime?.timeToHealthyMs ?? null,

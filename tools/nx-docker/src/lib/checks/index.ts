@@ -32,14 +32,3 @@ export function runImageChecks(facts: ImageFacts, expected: ImageExpectations): 
 export function hasErrors(findings: Finding[]): boolean {
   return findings.some((finding) => finding.severity === 'error');
 }
-
-/** One line per finding, then its hint: `✔ platform linux/amd64` / `✖ user: The image runs as root…`. */
-export function formatFindings(findings: Finding[]): string {
-  return findings
-    .map((f) => {
-      if (f.severity === 'ok') return `  ✔ ${f.message}`;
-      const mark = f.severity === 'error' ? '✖' : '⚠';
-      return `  ${mark} ${f.check}: ${f.message}${f.hint ? `\n      Hint: ${f.hint}` : ''}`;
-    })
-    .join('\n');
-}

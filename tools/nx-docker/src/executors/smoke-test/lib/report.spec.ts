@@ -1,9 +1,12 @@
+import { runImageChecks } from '../../../lib/checks';
+import { fakeFacts } from '../../../lib/checks/fake-facts';
 import type { NormalizedEndpoint } from './normalize-options';
 import {
   evaluateEndpoint,
   evaluateStop,
   findingToCheck,
   findJsonMismatch,
+  formatChecks,
   formatFailure,
   summaryLine,
   toSmokeManifest,
@@ -185,5 +188,17 @@ describe('smoke.json, failure and summary', () => {
     expect(
       findingToCheck({ check: 'size', severity, message: 'm', hint: severity === 'ok' ? '' : 'h' }).status,
     ).toBe(status);
+  });
+});
+
+describe('formatChecks', () => {
+  it('prints every structure check: failures with their hint, then what passed', () => {
+    const findings = runImageChecks(
+      fakeFacts({ architecture: 'arm64', user: '', healthcheck: null, exposedPorts: [] }),
+      { platform: 'linux/amd64', port: 8000, maxSizeMb: 500 },
+    );
+    expect(formatChecks(findings.map(findingToCheck))).toMatch(
+      /✖ platform: .*\n\s+Hint: .*\n[\s\S]*✖ user: [\s\S]*✔ size/,
+    );
   });
 });

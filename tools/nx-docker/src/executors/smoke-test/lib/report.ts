@@ -117,6 +117,7 @@ export function evaluateStop(
   };
 }
 
+/** One line per check, then its hint: `✔ platform linux/amd64` / `✖ user: The image runs as root…`. */
 export function formatChecks(checks: SmokeCheck[]): string {
   return checks
     .map((c) => {
