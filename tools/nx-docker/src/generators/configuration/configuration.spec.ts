@@ -2,11 +2,10 @@ import {
   addProjectConfiguration,
   formatFiles,
   logger,
-  readNxJson,
   readProjectConfiguration,
   type Tree,
 } from '@nx/devkit';
-import { createTestTree } from '../lib/testing/test-tree';
+import { createTestTree, targetsOf, targetDefaultsOf } from '../lib/testing/test-tree';
 import { configurationGenerator } from './configuration';
 import defaultExport from './configuration';
 
@@ -31,14 +30,6 @@ function addNodeApp(tree: Tree, targets: Record<string, object> = {}, extra: obj
     ...extra,
   });
   tree.write(`${ROOT}/src/server.ts`, 'console.log(1);\n');
-}
-
-function targetsOf(tree: Tree, project: string) {
-  return readProjectConfiguration(tree, project).targets ?? {};
-}
-
-function targetDefaultsOf(tree: Tree) {
-  return readNxJson(tree)?.targetDefaults ?? {};
 }
 
 describe('configuration generator', () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatFiles, logger, readNxJson, updateNxJson, type Tree } from '@nx/devkit';
-import { createTestTree } from '../lib/testing/test-tree';
+import { createTestTree, targetDefaultsOf } from '../lib/testing/test-tree';
 import { DOCKER_NAMED_INPUTS, DOCKER_TARGET_DEFAULTS } from '../lib/target-defaults';
 import { FALLBACK_PRODUCTION_INPUT, initGenerator } from './init';
 import defaultExport from './init';
@@ -40,10 +40,6 @@ const EXPECTED = {
     },
   },
 };
-
-function targetDefaultsOf(tree: Tree) {
-  return readNxJson(tree)?.targetDefaults ?? {};
-}
 
 describe('init generator', () => {
   let tree: Tree;

@@ -2,11 +2,10 @@ import {
   addProjectConfiguration,
   formatFiles,
   logger,
-  readNxJson,
   readProjectConfiguration,
   type Tree,
 } from '@nx/devkit';
-import { createTestTree } from '../lib/testing/test-tree';
+import { createTestTree, targetsOf, targetDefaultsOf } from '../lib/testing/test-tree';
 import { serviceGenerator } from './service';
 import defaultExport from './service';
 
@@ -56,14 +55,6 @@ function files(tree: Tree): string[] {
     .filter((path) => path.startsWith(`${ROOT}/`))
     .map((path) => path.slice(ROOT.length + 1))
     .sort();
-}
-
-function targetsOf(tree: Tree, project: string) {
-  return readProjectConfiguration(tree, project).targets ?? {};
-}
-
-function targetDefaultsOf(tree: Tree) {
-  return readNxJson(tree)?.targetDefaults ?? {};
 }
 
 describe('service generator', () => {

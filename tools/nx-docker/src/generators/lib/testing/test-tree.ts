@@ -1,4 +1,4 @@
-import type { Tree } from '@nx/devkit';
+import { readNxJson, readProjectConfiguration, type Tree } from '@nx/devkit';
 import { createTreeWithEmptyWorkspace } from '@nx/devkit/testing';
 
 /**
@@ -10,4 +10,14 @@ export function createTestTree(): Tree {
   tree.delete('.oxfmtrc.json');
   tree.write('.prettierrc', JSON.stringify({ singleQuote: true, printWidth: 110 }));
   return tree;
+}
+
+/** The targets of a project in the tree (none: an empty object). */
+export function targetsOf(tree: Tree, project: string) {
+  return readProjectConfiguration(tree, project).targets ?? {};
+}
+
+/** nx.json's targetDefaults in the tree (none: an empty object). */
+export function targetDefaultsOf(tree: Tree) {
+  return readNxJson(tree)?.targetDefaults ?? {};
 }
