@@ -45,27 +45,26 @@ function linkedPackage(plugin, fromPackage) {
   };
 }
 
-function packageDir(workspaceRoot, name) {
-  return join(workspaceRoot, 'node_modules', ...name.split('/'));
+/** Where the package goes in this workspace, and its files (paths relative to that folder). */
+function wanted(workspaceRoot, plugin) {
+  const name = JSON.parse(readFileSync(join(plugin, 'package.json'), 'utf8')).name;
+  const dir = join(workspaceRoot, 'node_modules', ...name.split('/'));
+  return { dir, files: linkedPackage(plugin, relative(dir, plugin)) };
 }
 
 /** Writes the package (replacing whatever was there); returns its folder. */
 function link(workspaceRoot, plugin = PLUGIN) {
-  const name = JSON.parse(readFileSync(join(plugin, 'package.json'), 'utf8')).name;
-  const dir = packageDir(workspaceRoot, name);
+  const { dir, files } = wanted(workspaceRoot, plugin);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  for (const [file, text] of Object.entries(linkedPackage(plugin, relative(dir, plugin)))) {
-    writeFileSync(join(dir, file), text);
-  }
+  for (const [file, text] of Object.entries(files)) writeFileSync(join(dir, file), text);
   return dir;
 }
 
 /** Why the package in node_modules is missing or out of date, or null when it is current. */
 function check(workspaceRoot, plugin = PLUGIN) {
-  const name = JSON.parse(readFileSync(join(plugin, 'package.json'), 'utf8')).name;
-  const dir = packageDir(workspaceRoot, name);
-  for (const [file, text] of Object.entries(linkedPackage(plugin, relative(dir, plugin)))) {
+  const { dir, files } = wanted(workspaceRoot, plugin);
+  for (const [file, text] of Object.entries(files)) {
     const path = join(dir, file);
     if (!existsSync(path) || readFileSync(path, 'utf8') !== text) {
       return `${relative(workspaceRoot, path)} is missing or out of date`;

@@ -1,7 +1,7 @@
 import type { TargetConfiguration, Tree } from '@nx/devkit';
 import type { SmokeTestEndpoint, SmokeTestService } from '../../executors/smoke-test/schema';
-import { baseImageInput, isPinned } from '../../lib/dockerfile/base-image-input';
-import { baseImages, parseDockerfile } from '../../lib/dockerfile/parse-dockerfile';
+import { baseImageInput, baseImagesToTrack } from '../../lib/dockerfile/base-image-input';
+import { parseDockerfile } from '../../lib/dockerfile/parse-dockerfile';
 import { DOCKER_TARGET_DEFAULTS } from './target-defaults';
 import type { UpstreamService } from './upstream';
 
@@ -26,9 +26,7 @@ export interface DockerTargetsInput {
 export function dockerfileBaseImages(tree: Tree, projectRoot: string): string[] {
   const text = tree.read(`${projectRoot}/Dockerfile`, 'utf8');
   if (text === null) return [];
-  return baseImages(parseDockerfile(text))
-    .map((b) => b.ref)
-    .filter((ref) => !isPinned(ref));
+  return baseImagesToTrack(parseDockerfile(text)).map((b) => b.ref);
 }
 
 /** Throw-away credentials of the smoke-test database: it lives for one run on a private network. */

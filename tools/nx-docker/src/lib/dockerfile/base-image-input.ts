@@ -1,4 +1,5 @@
 import type { TargetConfiguration } from '@nx/devkit';
+import { baseImages, type DockerfileModel } from './parse-dockerfile';
 
 /**
  * The Nx runtime input that makes a new base image (same tag, new content) change docker-build's hash.
@@ -19,6 +20,11 @@ export function isPinned(ref: string): boolean {
   return /@sha256:[0-9a-f]{64}$/.test(ref);
 }
 
+/** The images the runtime input must name: every external FROM image but those pinned by digest. */
+export function baseImagesToTrack(model: DockerfileModel): Array<{ ref: string; line: number }> {
+  return baseImages(model).filter((b) => !isPinned(b.ref));
+}
+
 /** One entry of a target's `inputs` (devkit does not export Nx's InputDefinition). */
 type Input = NonNullable<TargetConfiguration['inputs']>[number];
 
@@ -31,21 +37,19 @@ export function runtimeCommands(
   namedInputs: Record<string, readonly Input[]>,
   seen: ReadonlySet<string> = new Set(),
 ): string[] {
-  const commands: string[] = [];
-  for (const input of inputs) {
-    if (typeof input === 'string') {
-      if (input.startsWith('^') || seen.has(input) || !namedInputs[input]) continue;
-      commands.push(...runtimeCommands(namedInputs[input], namedInputs, new Set([...seen, input])));
-    } else if ('runtime' in input && typeof input.runtime === 'string') {
-      commands.push(input.runtime);
-    } else if ('input' in input && !('projects' in input) && !('dependencies' in input)) {
-      const name = input.input;
-      if (!seen.has(name) && namedInputs[name]) {
-        commands.push(...runtimeCommands(namedInputs[name], namedInputs, new Set([...seen, name])));
-      }
-    }
-  }
-  return commands;
+  return inputs.flatMap((input) => {
+    if (typeof input !== 'string' && 'runtime' in input) return [input.runtime];
+    const name = ownNamedInput(input);
+    if (name === null || seen.has(name) || !namedInputs[name]) return [];
+    return runtimeCommands(namedInputs[name], namedInputs, new Set([...seen, name]));
+  });
+}
+
+/** The named input this entry stands for (`name` or `{ input: name }`), unless it is the dependencies'. */
+function ownNamedInput(input: Input): string | null {
+  if (typeof input === 'string') return input.startsWith('^') ? null : input;
+  if ('input' in input && !('projects' in input) && !('dependencies' in input)) return input.input;
+  return null;
 }
 
 /** Whether one of the commands names `ref` as a whole word (not `node:24` inside `node:24-slim`). */

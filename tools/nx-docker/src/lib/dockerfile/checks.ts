@@ -1,5 +1,5 @@
-import { baseImageInput, isPinned, tracksImage } from './base-image-input';
-import { baseImages, DockerfileModel, finalStage, stageChain } from './parse-dockerfile';
+import { baseImageInput, baseImagesToTrack, tracksImage } from './base-image-input';
+import { DockerfileModel, finalStage, stageChain } from './parse-dockerfile';
 import { ScriptUse } from './scripts';
 
 /**
@@ -251,13 +251,9 @@ export function checkBaseImageInput(
   tracking: CacheTracking | null,
 ): DockerfileFinding[] {
   if (!tracking?.cached) return [];
-  const untracked = baseImages(model).filter(
-    (b) => !isPinned(b.ref) && !tracksImage(tracking.runtimeCommands, b.ref),
-  );
-  if (untracked.length === 0) return [];
-  const refs = baseImages(model)
-    .map((b) => b.ref)
-    .filter((ref) => !isPinned(ref));
+  const bases = baseImagesToTrack(model);
+  const untracked = bases.filter((b) => !tracksImage(tracking.runtimeCommands, b.ref));
+  const input = JSON.stringify(baseImageInput(bases.map((b) => b.ref)));
   const { projectName, targetName } = tracking;
   return untracked.map((b) => ({
     check: 'base-image-input' as const,
@@ -268,7 +264,7 @@ export function checkBaseImageInput(
       `${dockerfile}:${b.line} builds FROM ${b.ref}, but no input of ${projectName}:${targetName} tracks that image's id: ` +
       `a new ${b.ref} under the same tag would be a cache hit that restores the old image.`,
     hint:
-      `Add to "inputs" of ${targetName} in ${tracking.projectFile}: ${JSON.stringify(baseImageInput(refs))} ` +
+      `Add to "inputs" of ${targetName} in ${tracking.projectFile}: ${input} ` +
       `(a project's "inputs" replace nx.json's, so list those too), or pin the image by digest (FROM ${b.ref}@sha256:…).`,
   }));
 }
