@@ -5,8 +5,8 @@
  *   node tools/bench/docker-build.mjs [--runs 3] [--keep]
  *
  * Works on a throw-away git copy of this workspace (apps/, libs/, the plugin, root config; node_modules
- * linked), so the shared tree, its dist/ and its Nx cache are never touched. Apps whose project.json has
- * no docker-build target yet get the one from the plugin's recommended snippet (printed with --snippet).
+ * linked), so the shared tree, its dist/ and its Nx cache are never touched. It measures the apps' own
+ * docker-build targets (apps without one are left out).
  * Every image gets a unique `ventas-bench-<id>-<app>` repository and the label ventas.test=1, and is
  * removed at the end (also on failure). Measures:
  *   1. no-op `nx affected -t docker-build` (goal < 3 s, zero builds)
@@ -44,24 +44,6 @@ const NX_ENV = {
   CI: 'true',
   NX_INTERACTIVE: 'false',
 };
-
-export function dockerBuildTarget(app, port, baseImage = 'node:24-bookworm-slim') {
-  return {
-    executor: '@ventas/nx-docker:docker-build',
-    // What reaches the image: the app's own files (Dockerfile, entrypoint.sh), the bundle its build wrote
-    // (it holds libs/service-kit's code), and the base image's id (the runtime input of
-    // tools/nx-docker/src/lib/dockerfile/base-image-input.ts). Not ^production: bff-venta's implicit
-    // dependency on catalogo-service must not rebuild bff-venta's image.
-    inputs: [
-      'production',
-      { dependentTasksOutputFiles: '**/*' },
-      {
-        runtime: `\${NX_DOCKER_BINARY:-docker} image inspect --format {{.Id}} ${baseImage} 2>/dev/null || echo absent`,
-      },
-    ],
-    options: { port, tags: ['latest', '{gitShortSha}'] },
-  };
-}
 
 function sh(command, argv, options = {}) {
   const started = performance.now();
@@ -128,27 +110,24 @@ function copyWorkspace() {
   return root;
 }
 
-function wire(root) {
-  const apps = readdirSync(join(root, 'apps')).filter((a) => existsSync(join(root, 'apps', a, 'Dockerfile')));
-  const wired = [];
-  for (const app of apps) {
+/** The apps with a docker-build target, each given a unique repository and the test label. */
+function prepareApps(root) {
+  const apps = [];
+  for (const app of readdirSync(join(root, 'apps'))) {
     const path = join(root, 'apps', app, 'project.json');
+    if (!existsSync(path)) continue;
     const project = JSON.parse(readFileSync(path, 'utf8'));
-    const dockerfile = readFileSync(join(root, 'apps', app, 'Dockerfile'), 'utf8');
-    const port = Number(/^EXPOSE\s+(\d+)/m.exec(dockerfile)?.[1] ?? 8000);
-    if (!project.targets['docker-build']) {
-      project.targets['docker-build'] = dockerBuildTarget(app, port, /^FROM\s+(\S+)/m.exec(dockerfile)?.[1]);
-      wired.push(app);
-    }
-    const target = project.targets['docker-build'];
+    const target = project.targets?.['docker-build'];
+    if (!target) continue;
     target.options = {
       ...target.options,
       repository: `${PREFIX}-${app}`,
       labels: { ...(target.options?.labels ?? {}), 'ventas.test': '1' },
     };
     writeFileSync(path, `${JSON.stringify(project, null, 2)}\n`);
+    apps.push(app);
   }
-  return { apps, wired };
+  return apps;
 }
 
 const git = (root, ...argv) =>
@@ -188,22 +167,17 @@ function builderBinary(root, app) {
 }
 
 function main() {
-  if (args.includes('--snippet')) {
-    console.log(JSON.stringify({ 'docker-build': dockerBuildTarget('<app>', 8000) }, null, 2));
-    return;
-  }
   const root = copyWorkspace();
   const rows = [];
   const row = (measure, value, goal = '', verdict = '') => rows.push({ measure, value, goal, verdict });
   try {
-    const { apps, wired } = wire(root);
-    if (apps.length === 0) throw new Error('No apps with a Dockerfile in apps/: nothing to benchmark.');
+    const apps = prepareApps(root);
+    if (apps.length === 0)
+      throw new Error('No app in apps/ has a docker-build target: nothing to benchmark.');
     git(root, 'init', '--quiet', '--initial-branch=main');
     git(root, 'add', '-A');
     git(root, 'commit', '--quiet', '--no-verify', '-m', 'bench');
-    console.error(
-      `bench workspace ${root}; apps ${apps.join(', ')}${wired.length ? `; docker-build wired by the bench for ${wired.join(', ')}` : ''}`,
-    );
+    console.error(`bench workspace ${root}; apps ${apps.join(', ')}`);
 
     nx(root, ['run-many', '-t', 'build']);
     const first = nx(root, ['run-many', '-t', 'docker-build', `--parallel=${apps.length}`]);
