@@ -86,6 +86,7 @@ cmd_start() {
 
 # A docker login against the fresh registry, in a temp DOCKER_CONFIG so ~/.docker keeps no credentials.
 verify_login() {
+  load_engine_env
   command -v docker >/dev/null && docker info >/dev/null 2>&1 || {
     log "no Docker engine: skipped the docker login check"
     return 0

