@@ -43,8 +43,8 @@ if [ "$1" = 'postgres' ] && [ ! -s "$PGDATA/PG_VERSION" ]; then
   printf '\nhost all all all %s\n' "$auth" >>"$PGDATA/pg_hba.conf"
   printf "\nlisten_addresses = '*'\n" >>"$PGDATA/postgresql.conf"
 
-  # A temporary server on the Unix socket only: nobody can connect over TCP (and the healthcheck,
-  # which probes TCP, stays unhealthy) until initialisation is complete.
+  # A temporary server on the Unix socket only: nobody can connect over TCP (so a readiness probe over TCP,
+  # such as pg_isready -h 127.0.0.1, fails) until initialisation is complete.
   pg_ctl -D "$PGDATA" -o "-c listen_addresses=''" -w start
   psql=(psql -v ON_ERROR_STOP=1 --no-psqlrc --username "$POSTGRES_USER" --no-password)
   if [ "$POSTGRES_DB" != 'postgres' ]; then

@@ -16,10 +16,8 @@ VOLUME /var/lib/postgresql/data
 LABEL ventas.offline-base=${RECIPE_HASH} \
   org.opencontainers.image.description="postgres:15-bookworm stand-in assembled offline (Debian postgresql-15)"
 ENTRYPOINT ["docker-entrypoint.sh"]
-# Like the official image: SIGINT is PostgreSQL's "fast" shutdown (disconnect clients, checkpoint, exit).
+# Like the official image: no HEALTHCHECK (whoever runs it says how to probe readiness, e.g. pg_isready).
+# SIGINT is PostgreSQL's "fast" shutdown (disconnect clients, checkpoint, exit).
 STOPSIGNAL SIGINT
 EXPOSE 5432
-# Probes TCP, which only the final server listens on (see the entrypoint), so "healthy" means ready.
-HEALTHCHECK --interval=2s --timeout=5s --start-period=60s --retries=15 \
-  CMD ["pg_isready", "-q", "-h", "127.0.0.1", "-p", "5432"]
 CMD ["postgres"]
