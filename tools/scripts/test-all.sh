@@ -13,8 +13,10 @@ cd "${VENTAS_REPO_ROOT}"
 start_steps "ALL TESTS PASSED"
 
 # Add steps here, in the order they must run.
+step "node" use_workspace_node
 step "node_modules" ensure_node_modules
 step "services" "${VENTAS_SCRIPTS_DIR}/services.sh" up
+load_engine_env
 SERVICES=(catalogo-service cliente-service bff-cliente bff-venta)
 push_twice() {
   # The throw-away registry's credentials, by env var as the ecr-push `local` configuration names them.
