@@ -195,9 +195,9 @@ describe('ecr-push against moto (ECR control plane)', () => {
     expect(JSON.parse(policy.lifecyclePolicyText ?? '{}').rules[0].selection.countNumber).toBe(10);
   });
 
-  it('tags already holding this image (config digest = image id) are skipped: push.json and the deploy manifest pin it', async () => {
-    await seed('1.0.0', image.imageId);
-    await seed('latest', image.imageId);
+  it('tags already holding this image (the same config digest) are skipped: push.json and the deploy manifest pin it', async () => {
+    await seed('1.0.0', image.configDigest as string);
+    await seed('latest', image.configDigest as string);
     await expect(ecrPushExecutor(options(), fakeContext(root, project))).resolves.toEqual({ success: true });
     const record = JSON.parse(readFileSync(join(root, 'dist', 'images', project, 'push.json'), 'utf8'));
     const uri = `123456789012.dkr.ecr.us-east-1.amazonaws.com/${repository}`;

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { runDocker } from '../../src/lib/docker/docker';
 import { parseImageInspect } from '../../src/lib/docker/inspect';
 import { writeImageManifest } from '../../src/lib/image-manifest/image-manifest';
+import { buildImage, manifestOfImage } from '../support/engine';
 
 /** Test fixtures for ecr-push: throw-away workspaces, tiny FROM scratch images, output capture. */
 
@@ -35,13 +36,15 @@ export function fakeContext(root: string, projectName: string): ExecutorContext 
 export interface TestImage {
   project: string;
   imageId: string;
+  /** What a registry manifest of this image names as its config (the classic store's image id). */
+  configDigest: string | null;
   platform: string;
   localTags: string[];
 }
 
 /**
  * Builds a tiny FROM scratch image (one file with `content`) and writes its image.json in `root`,
- * as docker-build would. arm64 needs BuildKit (`/usr/bin/docker`, `--platform`).
+ * as docker-build would. arm64 needs BuildKit (buildx on the modern leg, Debian's 20.10 client on the legacy one).
  */
 export async function buildTestImage(
   root: string,
@@ -52,32 +55,28 @@ export async function buildTestImage(
   const platform = options.platform ?? 'linux/amd64';
   const localTag = `${project}:${options.tag ?? '1.0.0'}`;
   const context = mkdtempSync(join(tmpdir(), 'ecr-push-ctx-'));
+  let built: { configDigest: string | null };
   try {
     writeFileSync(join(context, 'Dockerfile'), 'FROM scratch\nCOPY hello.txt /hello.txt\n');
     writeFileSync(join(context, 'hello.txt'), `${content}\n`);
-    const buildkit = platform !== 'linux/amd64';
-    await runDocker(
-      ['build', ...(buildkit ? ['--platform', platform] : []), '--label', LABEL, '-t', localTag, context],
-      buildkit ? { binary: '/usr/bin/docker', env: { DOCKER_BUILDKIT: '1' } } : {},
-    );
+    built = await buildImage({
+      context,
+      tag: localTag,
+      platform: platform === 'linux/amd64' ? undefined : platform,
+      labels: [LABEL],
+    });
   } finally {
     rmSync(context, { recursive: true, force: true });
   }
-  const facts = parseImageInspect((await runDocker(['image', 'inspect', localTag])).stdout);
-  writeImageManifest(root, {
-    version: 1,
+  const manifest = await manifestOfImage(project, localTag, { configDigest: built.configDigest });
+  writeImageManifest(root, manifest);
+  return {
     project,
-    imageId: facts.id,
-    tags: [localTag],
-    platform: facts.platform,
-    sizeBytes: facts.sizeBytes,
-    builder: platform === 'linux/amd64' ? 'legacy' : 'buildkit',
-    baseImage: { ref: 'scratch', id: null },
-    builtAt: new Date().toISOString(),
-    buildSeconds: 0,
-    archive: null,
-  });
-  return { project, imageId: facts.id, platform: facts.platform, localTags: [localTag] };
+    imageId: manifest.imageId,
+    configDigest: built.configDigest,
+    platform: manifest.platform,
+    localTags: [localTag],
+  };
 }
 
 /** Removes every tag of the image (ours only: unique names), then the image if it is left untagged. */

@@ -136,7 +136,7 @@ if (!host || !user || !password) {
       expect(output.text()).toContain(`digest: ${record.digest}`);
       expect(await registryDigest('1.0.0')).toBe(record.digest);
       expect(await registryDigest('latest')).toBe(record.digest);
-      expect(output.text()).toMatch(/\(read back: equal\)/);
+      expect(output.text()).toMatch(/\(read back: equal; one image manifest\)/);
       const deploy = JSON.parse(
         readFileSync(join(root, 'dist', 'deploy', 'images.auto.tfvars.json'), 'utf8'),
       );

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runDocker } from '../../src/lib/docker/docker';
-import { parseImageInspect } from '../../src/lib/docker/inspect';
+import { buildImage, manifestOfImage } from '../support/engine';
 import { writeImageManifest } from '../../src/lib/image-manifest/image-manifest';
 
 /** Shared setup of the smoke-test integration tests: fixture images, a throw-away workspace, leftovers. */
@@ -32,31 +32,17 @@ export interface Fixture {
   imageId: string;
 }
 
-/**
- * Builds fixtures/<name>.Dockerfile with the fixture app as context. The arm64 one needs BuildKit, which only
- * the Debian 20.10 client (/usr/bin/docker) offers here.
- */
+/** Builds fixtures/<name>.Dockerfile with the fixture app as context (another platform with the engine's BuildKit). */
 export async function buildFixture(name: string, options: { platform?: string } = {}): Promise<Fixture> {
   const tag = `ventas-smoke-fixture-${name}:${SUITE_ID}`;
-  const buildkit = options.platform !== undefined;
-  await runDocker(
-    [
-      'build',
-      ...(buildkit ? ['--platform', options.platform as string] : []),
-      '--label',
-      `${TEST_LABEL}=1`,
-      '--label',
-      `ventas.test.suite=${SUITE_ID}`,
-      '-f',
-      join(FIXTURES, `${name}.Dockerfile`),
-      '-t',
-      tag,
-      join(FIXTURES, 'app'),
-    ],
-    buildkit ? { binary: '/usr/bin/docker', env: { DOCKER_BUILDKIT: '1' } } : {},
-  );
-  const inspect = await runDocker(['image', 'inspect', '--format', '{{.Id}}', tag]);
-  return { name, tag, imageId: inspect.stdout.trim() };
+  const { imageId } = await buildImage({
+    context: join(FIXTURES, 'app'),
+    dockerfile: join(FIXTURES, `${name}.Dockerfile`),
+    tag,
+    platform: options.platform,
+    labels: [`${TEST_LABEL}=1`, `ventas.test.suite=${SUITE_ID}`],
+  });
+  return { name, tag, imageId };
 }
 
 export async function removeFixtures(fixtures: Fixture[]): Promise<void> {
@@ -66,20 +52,10 @@ export async function removeFixtures(fixtures: Fixture[]): Promise<void> {
 
 /** A temp workspace root holding dist/images/<project>/image.json for the fixture, as docker-build writes it. */
 export async function workspaceWithImage(root: string, project: string, fixture: Fixture): Promise<void> {
-  const facts = parseImageInspect((await runDocker(['image', 'inspect', fixture.imageId])).stdout);
-  writeImageManifest(root, {
-    version: 1,
-    project,
-    imageId: facts.id,
-    tags: [fixture.tag],
-    platform: facts.platform,
-    sizeBytes: facts.sizeBytes,
-    builder: 'legacy',
-    baseImage: { ref: 'node:24-bookworm-slim', id: null },
-    builtAt: new Date().toISOString(),
-    buildSeconds: 0,
-    archive: null,
-  });
+  writeImageManifest(
+    root,
+    await manifestOfImage(project, fixture.tag, { baseImage: { ref: 'node:24-bookworm-slim', id: null } }),
+  );
 }
 
 export function tempWorkspace(): { root: string; remove: () => void } {

@@ -86,6 +86,7 @@ beforeEach(() => {
     kind: 'buildkit',
     binary: '/usr/bin/docker',
     clientVersion: '20.10.24',
+    engine: { serverVersion: '20.10.24', store: 'classic', buildkit: '0.8' },
     reason: 'BuildKit with /usr/bin/docker.',
     warning: null,
   });
@@ -129,7 +130,7 @@ describe('dockerBuildExecutor', () => {
     );
     const manifest = JSON.parse(readFileSync(manifestPath(), 'utf8'));
     expect(manifest).toMatchObject({
-      version: 1,
+      version: 2,
       project: 'orders',
       imageId: IMAGE_ID,
       tags: ['orders:latest', 'orders:v1.0.0'],
@@ -143,7 +144,7 @@ describe('dockerBuildExecutor', () => {
     const summary = logs.filter((l) => l.includes(' · '));
     expect(summary).toEqual([
       expect.stringMatching(
-        /^\[orders\] image 111111111111 · tags orders:latest, orders:v1\.0\.0 · 2\.0 kB · linux\/amd64 · buildkit \(\/usr\/bin\/docker\) · \d+\.\d s · built: no earlier image\.json \(1 step from Docker's layer cache\); archived$/,
+        /^\[orders\] image 111111111111 · tags orders:latest, orders:v1\.0\.0 · 2\.0 kB · linux\/amd64 · buildkit \(\/usr\/bin\/docker, classic store\) · \d+\.\d s · built: no earlier image\.json \(1 step from Docker's layer cache\); archived · reproducibility unavailable \(Docker 20\.10\.24, no buildx\)$/,
       ),
     ]);
   });
@@ -198,11 +199,21 @@ describe('dockerBuildExecutor', () => {
     expect(existsSync(manifestPath())).toBe(false);
   });
 
-  it('refuses a registry cacheTo without buildx before building', async () => {
+  it.each([
+    [
+      { cacheTo: 'type=registry,ref=ecr/orders:cache' },
+      /cacheTo 'type=registry,ref=ecr\/orders:cache' of orders:docker-build needs buildx, but Docker 20\.10\.24 \(classic image store\)/,
+    ],
+    [
+      { reproducible: true },
+      /reproducible of orders:docker-build needs buildx on BuildKit 0\.13 or later.*Docker 20\.10\.24, no buildx[\s\S]*Fix: Use Docker Engine 26/,
+    ],
+    [{ provenance: true }, /provenance of orders:docker-build needs buildx/],
+  ])('refuses %j, which this engine cannot honour, before building', async (options, message) => {
     fakeDocker();
-    await expect(
-      dockerBuildExecutor({ cacheTo: 'type=registry,ref=ecr/orders:cache' }, fakeContext()),
-    ).rejects.toThrow(/needs buildx/);
+    expect(await dockerBuildExecutor(options, fakeContext())).toEqual({ success: false });
+    expect(logs.join('\n')).toMatch(message);
+    expect(logs.join('\n')).toMatch(/option\(s\) this engine cannot honour; docker did not run/);
     expect(runDockerMock.mock.calls.some(([args]) => args[0] === 'build')).toBe(false);
   });
 });

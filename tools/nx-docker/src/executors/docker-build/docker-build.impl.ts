@@ -14,9 +14,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
+import type { BuilderChoice } from '../../lib/builder/detect-builder';
 import { resolveBuilder } from '../../lib/builder/probe-builder';
 import { DockerError, runDocker } from '../../lib/docker/docker';
-import { parseImageInspect } from '../../lib/docker/inspect';
+import { inspectImage } from '../../lib/docker/inspect-image';
 import {
   checkBuiltPlatform,
   checkDockerfile,
@@ -38,10 +39,12 @@ import {
   readImageManifest,
   writeImageManifest,
 } from '../../lib/image-manifest/image-manifest';
-import { buildArgs } from './lib/build-args';
+import { buildArgs, BuildOutputs } from './lib/build-args';
+import { describeEngine, engineProblems, reproducibilityUnavailable } from './lib/engine-support';
+import { BuildMetadata, imageIdentity, parseBuildMetadata } from './lib/image-identity';
 import { gatherFacts } from './lib/gather-facts';
 import { ARCHIVE_FILE, NormalizedDockerBuildOptions, normalizeOptions } from './lib/normalize-options';
-import { buildReason, countCachedSteps, summaryLine } from './lib/summary';
+import { buildReason, countCachedSteps, reproducibilityNote, summaryLine } from './lib/summary';
 import type { DockerBuildExecutorSchema } from './schema';
 
 /**
@@ -60,13 +63,27 @@ export default async function dockerBuildExecutor(
   if (report(options, findings)) return { success: false };
 
   const builder = await pendingBuilder;
-  logger.info(`${options.streamPrefix} builder: ${builder.reason}`);
+  logger.info(`${options.streamPrefix} builder: ${builder.reason} Engine: ${describeEngine(builder)}.`);
   if (builder.warning) logger.warn(`${options.streamPrefix} ${builder.warning}`);
+  const unsupported = engineProblems(options, builder);
+  for (const problem of unsupported)
+    logger.error(`${options.streamPrefix} ERROR [engine] ${problem.message}\n  Fix: ${problem.hint}`);
+  if (unsupported.length > 0) {
+    logger.error(
+      `${options.streamPrefix} ${unsupported.length} option(s) this engine cannot honour; docker did not run.`,
+    );
+    return { success: false };
+  }
 
   const scratchDir = mkdtempSync(join(tmpdir(), 'nx-docker-build-'));
   try {
-    const iidFile = join(scratchDir, 'iid');
-    const command = buildArgs(options, builder.kind, iidFile);
+    const outputs: BuildOutputs = {
+      iidFile: join(scratchDir, 'iid'),
+      metadataFile: builder.kind === 'buildx' ? join(scratchDir, 'metadata.json') : null,
+      exportTar: builder.kind === 'buildx' && options.reproducible ? join(scratchDir, 'image.tar') : null,
+      sourceDateEpoch: options.reproducible ? options.sourceDateEpoch : null,
+    };
+    const command = buildArgs(options, builder.kind, outputs);
     const previousImageId = previousManifestId(options);
     // A failed build must never leave the last image.json behind for smoke-test or ecr-push to trust.
     rmSync(options.manifestPath, { force: true });
@@ -89,9 +106,25 @@ export default async function dockerBuildExecutor(
       logger.error(`${options.streamPrefix} The image was not built; no image.json was written.`);
       return { success: false };
     }
-    const builtId = readFileSync(iidFile, 'utf8').trim();
-    const inspected = await runDocker(['image', 'inspect', builtId], { binary: builder.binary });
-    const facts = parseImageInspect(inspected.stdout);
+    // A reproducible build was exported with rewritten timestamps; loading it makes the image (and its tags).
+    if (outputs.exportTar) {
+      await runDocker(['load', '--input', outputs.exportTar], {
+        binary: builder.binary,
+        streamPrefix: options.streamPrefix,
+      });
+    }
+    const metadata =
+      outputs.metadataFile && existsSync(outputs.metadataFile)
+        ? parseBuildMetadata(readFileSync(outputs.metadataFile, 'utf8'))
+        : null;
+    const facts = await inspectImage(
+      builtImageRef(options, builder, outputs, metadata),
+      builder.engine.store,
+      {
+        binary: builder.binary,
+      },
+    );
+    const identity = imageIdentity(builder.engine.store, facts.id, metadata);
     if (report(options, checkBuiltPlatform(options.platform, facts.platform, options.tags[0]))) {
       return { success: false };
     }
@@ -101,6 +134,10 @@ export default async function dockerBuildExecutor(
       version: IMAGE_MANIFEST_VERSION,
       project: options.projectName,
       imageId: facts.id,
+      store: builder.engine.store,
+      ...identity,
+      provenance: options.provenance,
+      sourceDateEpoch: outputs.sourceDateEpoch,
       tags: options.tags,
       platform: facts.platform,
       sizeBytes: facts.sizeBytes,
@@ -124,6 +161,7 @@ export default async function dockerBuildExecutor(
         seconds,
         reason,
         archive: options.archive,
+        reproducibility: reproducibilityNote(outputs.sourceDateEpoch, reproducibilityUnavailable(builder)),
       }),
     );
     return { success: true };
@@ -165,6 +203,22 @@ export function preBuildChecks(options: NormalizedDockerBuildOptions): {
     findings: findings.filter((f) => f.check === 'paths' || !options.skipChecks.includes(f.check)),
     model,
   };
+}
+
+/**
+ * How to name the image just built, by content where possible: --iidfile holds the image id on the classic
+ * store, but the config digest on the containerd store, which names images by their manifest digest (in
+ * buildx's metadata). A loaded export is named by its first tag.
+ */
+function builtImageRef(
+  options: NormalizedDockerBuildOptions,
+  builder: BuilderChoice,
+  outputs: BuildOutputs,
+  metadata: BuildMetadata | null,
+): string {
+  if (outputs.exportTar) return options.tags[0];
+  if (builder.engine.store === 'containerd') return metadata?.manifestDigest ?? options.tags[0];
+  return readFileSync(outputs.iidFile, 'utf8').trim();
 }
 
 /** Prints findings; true when any is an error. */

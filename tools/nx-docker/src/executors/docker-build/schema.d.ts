@@ -17,6 +17,8 @@ export interface DockerBuildExecutorSchema {
   cacheTo?: string;
   archive?: boolean;
   pull?: boolean;
+  provenance?: boolean;
+  reproducible?: boolean;
   port?: number;
   skipChecks?: DockerBuildCheck[];
   dockerBinary?: string;

@@ -52,9 +52,14 @@ function fakeContext(): ExecutorContext {
 
 function writeManifest(platform: string) {
   writeImageManifest(root, {
-    version: 1,
+    version: 2,
     project: 'catalogo-service',
     imageId: IMAGE_ID,
+    store: 'classic',
+    configDigest: IMAGE_ID,
+    manifestDigest: null,
+    provenance: false,
+    sourceDateEpoch: null,
     tags: ['catalogo-service:1.0.0', 'catalogo-service:latest'],
     platform,
     sizeBytes: 1,
@@ -69,6 +74,9 @@ function writeManifest(platform: string) {
 function result(stdout = '') {
   return { command: 'docker', exitCode: 0, stdout, stderr: '', durationMs: 1, failed: false };
 }
+
+/** Tags the fake `docker push` pushed: the fake registry then reports them present. */
+const pushedTags = new Set<string>();
 
 beforeEach(() => {
   root = mkdtempSync(join(tmpdir(), 'ecr-push-spec-'));
@@ -91,7 +99,11 @@ beforeEach(() => {
     describeTags: jest
       .fn()
       .mockImplementation(async (_repo: string, tags: string[]) =>
-        tags.map((tag) => ({ tag, state: 'absent' })),
+        tags.map((tag) =>
+          pushedTags.has(tag)
+            ? { tag, state: 'present', manifestDigest: DIGEST, configDigest: IMAGE_ID, indexPlatforms: [] }
+            : { tag, state: 'absent' },
+        ),
       ),
     readDigest: jest.fn().mockResolvedValue(DIGEST),
   };
@@ -119,12 +131,16 @@ beforeEach(() => {
       );
     }
     if (args[0] === 'image' && args[1] === 'inspect') return { ...result(), failed: true, exitCode: 1 };
-    if (args[0] === 'push') return result(`${args[1].split(':').pop()}: digest: ${DIGEST} size: 528`);
+    if (args[0] === 'push') {
+      pushedTags.add(args[1].split(':').pop() as string);
+      return result(`${args[1].split(':').pop()}: digest: ${DIGEST} size: 528`);
+    }
     return result();
   });
 });
 
 afterEach(() => {
+  pushedTags.clear();
   rmSync(root, { recursive: true, force: true });
   if (savedRegion === undefined) delete process.env['AWS_REGION'];
   else process.env['AWS_REGION'] = savedRegion;

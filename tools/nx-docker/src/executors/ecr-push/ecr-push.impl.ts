@@ -83,7 +83,8 @@ export default async function ecrPushExecutor(
   );
   const steps = planPush(
     {
-      imageId: manifest.imageId,
+      configDigest: manifest.configDigest,
+      manifestDigest: manifest.manifestDigest,
       repositoryUri: target.repositoryUri,
       tags,
       immutable: target.immutable,
@@ -160,6 +161,8 @@ async function pushPlanned(
       : { env: {}, configDir: null, relogin: async () => undefined, dispose: () => undefined };
     return await applyPush({
       imageId: manifest.imageId,
+      platform: options.platform,
+      configDigest: manifest.configDigest,
       repository: options.repository,
       steps,
       remote: target.remote,

@@ -40,9 +40,14 @@ function inspectJson(config: Record<string, unknown> = {}, top: Record<string, u
 
 beforeEach(() => {
   jest.mocked(readImageManifest).mockReturnValue({
-    version: 1,
+    version: 2,
     project: 'catalogo-service',
     imageId,
+    store: 'classic',
+    configDigest: imageId,
+    manifestDigest: null,
+    provenance: false,
+    sourceDateEpoch: null,
     tags: ['catalogo-service:1.0.0'],
     platform: 'linux/amd64',
     sizeBytes: 190_000_000,
@@ -83,7 +88,7 @@ describe('smokeTestExecutor', () => {
     });
 
     expect(ensureImage).toHaveBeenCalledWith('/ws', expect.objectContaining({ imageId }));
-    expect(runDocker).toHaveBeenCalledWith(['image', 'inspect', imageId]);
+    expect(runDocker).toHaveBeenCalledWith(['image', 'inspect', imageId], { binary: undefined });
     expect(runContainers).toHaveBeenCalledWith(
       expect.objectContaining({ project: 'catalogo-service', port: 8000 }),
       imageId,

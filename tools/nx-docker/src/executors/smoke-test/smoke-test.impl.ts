@@ -1,7 +1,6 @@
 import { ExecutorContext, logger } from '@nx/devkit';
 import { hasErrors, runImageChecks } from '../../lib/checks';
-import { runDocker } from '../../lib/docker/docker';
-import { parseImageInspect } from '../../lib/docker/inspect';
+import { inspectImage } from '../../lib/docker/inspect-image';
 import { ensureImage } from '../../lib/image-manifest/ensure-image';
 import { readImageManifest } from '../../lib/image-manifest/image-manifest';
 import { writeSmokeManifest } from '../../lib/report/smoke-manifest';
@@ -21,7 +20,7 @@ export default async function smokeTestExecutor(
   await ensureImage(options.workspaceRoot, manifest);
   const image = manifest.tags[0] ?? manifest.imageId;
 
-  const facts = parseImageInspect((await runDocker(['image', 'inspect', manifest.imageId])).stdout);
+  const facts = await inspectImage(manifest.imageId, manifest.store);
   const findings = runImageChecks(facts, options.expectations);
   const structureChecks = findings.map(findingToCheck);
   const structureMs = Date.now() - startedAt;

@@ -27,6 +27,7 @@ const probe = (binary: string, buildx: ClientProbe['buildx'], client: string | n
   version: client
     ? { exitCode: 0, stdout: versionJson(client), stderr: '' }
     : { exitCode: 1, stdout: '', stderr: 'Cannot connect to the Docker daemon' },
+  driverStatus: { exitCode: 0, stdout: '[["Backing Filesystem","extfs"]]', stderr: '' },
 });
 
 const usrLocal = probe('docker', NO_BUILDX_28, '28.2.2');

@@ -11,12 +11,30 @@ export interface ClientProbe {
   buildx: { exitCode: number; stdout: string; stderr: string };
   /** `docker version --format '{{json .}}'` (stdout may hold the client part only when the daemon is down). */
   version: { exitCode: number; stdout: string; stderr: string };
+  /** `docker info --format '{{json .DriverStatus}}'`: which image store the daemon uses. */
+  driverStatus: { exitCode: number; stdout: string; stderr: string };
+}
+
+/** Where the daemon keeps images: the classic graph drivers, or containerd's content store and snapshotters. */
+export type ImageStore = 'classic' | 'containerd';
+
+/** What the engine behind a client can do, as far as our options care. */
+export interface EngineFacts {
+  serverVersion: string | null;
+  store: ImageStore;
+  /**
+   * The BuildKit the daemon embeds (what `docker build` and buildx's default `docker` driver run), as
+   * major.minor, from the engine version: distribution builds report `v0.0.0+unknown` to `buildx inspect`.
+   * null: no BuildKit in this daemon, or an engine version we cannot place.
+   */
+  buildkit: string | null;
 }
 
 export interface BuilderChoice {
   kind: BuilderKind;
   binary: string;
   clientVersion: string | null;
+  engine: EngineFacts;
   /** One sentence for the log: why this builder. */
   reason: string;
   /** Set when the build will be worse than it could be (legacy builder, or a fallback client). */
@@ -25,7 +43,7 @@ export interface BuilderChoice {
 
 export function builderOf(
   probe: ClientProbe,
-): Omit<BuilderChoice, 'reason' | 'warning'> & { detail: string } {
+): Omit<BuilderChoice, 'reason' | 'warning' | 'engine'> & { detail: string } {
   const clientVersion = clientVersionOf(probe.version.stdout);
   if (probe.buildx.exitCode === 0 && /buildx/i.test(probe.buildx.stdout)) {
     const buildxVersion = /\bv?(\d+\.\d+\.\d+)/.exec(probe.buildx.stdout)?.[1] ?? 'unknown';
@@ -82,11 +100,13 @@ export function chooseBuilder(probes: ClientProbe[], configured: boolean): Build
       : chosen.kind === 'buildkit'
         ? 'BuildKit (DOCKER_BUILDKIT=1 docker build)'
         : 'legacy builder';
+  const engine = engineOf(probes.find((probe) => probe.binary === chosen.binary) ?? probes[0]);
   if (chosen !== first) {
     return {
       kind: chosen.kind,
       binary: chosen.binary,
       clientVersion: chosen.clientVersion,
+      engine,
       reason: `${label} with ${chosen.binary}: ${chosen.detail}; preferred over ${first.binary}, which offers only the ${first.kind} builder: ${first.detail}.`,
       warning: null,
     };
@@ -95,12 +115,49 @@ export function chooseBuilder(probes: ClientProbe[], configured: boolean): Build
     kind: chosen.kind,
     binary: chosen.binary,
     clientVersion: chosen.clientVersion,
+    engine,
     reason: `${label} with ${chosen.binary}: ${chosen.detail}.`,
     warning:
       chosen.kind === 'legacy'
         ? `Building with Docker's deprecated legacy builder (${chosen.detail}): no BuildKit cache, COPY --chmod and --platform emulation. Install the buildx plugin${configured ? ' or point NX_DOCKER_BINARY at a client with BuildKit' : ''}.`
         : null,
   };
+}
+
+/**
+ * The BuildKit each engine release embeds (moby's vendored github.com/moby/buildkit), major.minor.
+ * Later engines than the table knows are taken to embed at least the newest BuildKit listed.
+ */
+const ENGINE_BUILDKIT: Array<[engineMajor: number, buildkit: string]> = [
+  [18, '0.3'],
+  [19, '0.6'],
+  [20, '0.8'],
+  [23, '0.11'],
+  [24, '0.11'],
+  [25, '0.12'],
+  [26, '0.13'],
+  [27, '0.15'],
+  [28, '0.20'],
+  [29, '0.25'],
+];
+
+export function engineOf(probe: ClientProbe): EngineFacts {
+  const serverVersion = serverVersionOf(probe.version.stdout);
+  const major = serverVersion ? Number(/^(\d+)/.exec(serverVersion)?.[1] ?? NaN) : NaN;
+  const known = ENGINE_BUILDKIT.filter(([engine]) => engine <= major);
+  return {
+    serverVersion,
+    store: /io\.containerd\.snapshotter/.test(probe.driverStatus.stdout) ? 'containerd' : 'classic',
+    buildkit: Number.isFinite(major) && known.length > 0 ? known[known.length - 1][1] : null,
+  };
+}
+
+/** `0.13` ≥ `0.12`, for BuildKit major.minor versions. */
+export function versionAtLeast(version: string | null, minimum: string): boolean {
+  if (!version) return false;
+  const [major, minor] = version.split('.').map(Number);
+  const [wantMajor, wantMinor] = minimum.split('.').map(Number);
+  return major > wantMajor || (major === wantMajor && minor >= wantMinor);
 }
 
 export function clientVersionOf(versionJson: string): string | null {

@@ -7,15 +7,17 @@ import { BuilderChoice, chooseBuilder, ClientProbe } from './detect-builder';
 
 /** Runs the two probe commands against one client. Failures are data (`reject: false`). */
 export async function probeDockerClient(binary: string): Promise<ClientProbe> {
-  const [buildx, version] = await Promise.all([
+  const [buildx, version, driverStatus] = await Promise.all([
     runDocker(['buildx', 'version'], { binary, reject: false, timeoutMs: 15_000 }),
     runDocker(['version', '--format', '{{json .}}'], { binary, reject: false, timeoutMs: 15_000 }),
+    runDocker(['info', '--format', '{{json .DriverStatus}}'], { binary, reject: false, timeoutMs: 15_000 }),
   ]);
-  return {
-    binary,
-    buildx: { exitCode: buildx.exitCode, stdout: buildx.stdout, stderr: buildx.stderr },
-    version: { exitCode: version.exitCode, stdout: version.stdout, stderr: version.stderr },
-  };
+  const data = (result: typeof buildx) => ({
+    exitCode: result.exitCode,
+    stdout: result.stdout,
+    stderr: result.stderr,
+  });
+  return { binary, buildx: data(buildx), version: data(version), driverStatus: data(driverStatus) };
 }
 
 /** Every distinct `docker` executable on PATH plus the usual install places, first on PATH first. */
@@ -103,7 +105,7 @@ export function probeCacheKey(configuredBinary: string | null, env: NodeJS.Proce
     '/usr/libexec/docker/cli-plugins',
   ];
   return JSON.stringify({
-    v: 1,
+    v: 2,
     configured: configuredBinary ? identity(configuredBinary) : null,
     clients: dockerClientsOnMachine(env).map(identity),
     plugins: pluginDirs.map(identity),
@@ -114,7 +116,9 @@ export function probeCacheKey(configuredBinary: string | null, env: NodeJS.Proce
 function readCachedChoice(file: string): BuilderChoice | null {
   try {
     const choice = JSON.parse(readFileSync(file, 'utf8')) as BuilderChoice;
-    return ['buildx', 'buildkit', 'legacy'].includes(choice.kind) && typeof choice.binary === 'string'
+    return ['buildx', 'buildkit', 'legacy'].includes(choice.kind) &&
+      typeof choice.binary === 'string' &&
+      typeof choice.engine?.store === 'string'
       ? choice
       : null;
   } catch {

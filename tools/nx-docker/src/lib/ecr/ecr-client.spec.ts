@@ -185,7 +185,7 @@ describe('describeTags and readDigest', () => {
         failures: [{ imageId: { imageTag: 'latest' }, failureCode: 'ImageNotFound' }],
       });
     await expect(client().describeTags('catalogo-service', ['1.0.0', 'latest'])).resolves.toEqual([
-      { tag: '1.0.0', state: 'present', manifestDigest: DIGEST, configDigest: IMAGE_ID },
+      { tag: '1.0.0', state: 'present', manifestDigest: DIGEST, configDigest: IMAGE_ID, indexPlatforms: [] },
       { tag: 'latest', state: 'absent' },
     ]);
     expect(ecrMock.commandCalls(BatchGetImageCommand)[0].args[0].input.acceptedMediaTypes).toContain(
@@ -208,7 +208,13 @@ describe('describeTags and readDigest', () => {
       .on(BatchGetImageCommand, { imageIds: [{ imageDigest: child }] })
       .resolves({ images: [{ imageId: { imageDigest: child }, imageManifest: manifest }] });
     const [state] = await client().describeTags('catalogo-service', ['1.0.0']);
-    expect(state).toEqual({ tag: '1.0.0', state: 'present', manifestDigest: DIGEST, configDigest: IMAGE_ID });
+    expect(state).toEqual({
+      tag: '1.0.0',
+      state: 'present',
+      manifestDigest: DIGEST,
+      configDigest: IMAGE_ID,
+      indexPlatforms: ['linux/arm64', 'linux/amd64'],
+    });
   });
 
   it('a missing repository means every tag is absent', async () => {

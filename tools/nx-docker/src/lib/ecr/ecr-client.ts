@@ -167,11 +167,13 @@ export class EcrClient implements RemoteRegistry {
         states.push({ tag, state: 'absent' });
         continue;
       }
+      const parsed = image.imageManifest ? safeParse(image.imageManifest) : null;
       states.push({
         tag,
         state: 'present',
         manifestDigest: image.imageId.imageDigest,
         configDigest: image.imageManifest ? await this.configDigest(repository, image.imageManifest) : null,
+        indexPlatforms: parsed?.kind === 'index' ? parsed.manifests.map((entry) => entry.platform) : [],
       });
     }
     return states;

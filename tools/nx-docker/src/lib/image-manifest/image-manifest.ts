@@ -1,18 +1,35 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { ImageStore } from '../builder/detect-builder';
 import { NxDockerError } from '../errors';
 
 /**
  * `dist/images/<project>/image.json`: what docker-build made, written for the later executors and
  * for people. Versioned, with this module as its one reader and writer.
  */
-export const IMAGE_MANIFEST_VERSION = 1;
+export const IMAGE_MANIFEST_VERSION = 2;
 
 export interface ImageManifest {
   version: typeof IMAGE_MANIFEST_VERSION;
   project: string;
-  /** Content-addressed id (`sha256:…`): what later executors trust, never a tag. */
+  /**
+   * The daemon's content-addressed id (`sha256:…`): what later executors trust, never a tag. On the classic
+   * store it is the config digest; on the containerd store, the digest of the manifest (or index) it holds.
+   */
   imageId: string;
+  /** The image store of the engine that built it. */
+  store: ImageStore;
+  /** Digest of the image config: the same for the same image on either store. null when the engine did not say. */
+  configDigest: string | null;
+  /**
+   * Digest of the manifest (or index) the daemon holds, which a push keeps: the containerd store's id. null on
+   * the classic store, which makes a manifest only when pushing.
+   */
+  manifestDigest: string | null;
+  /** Whether the image carries a provenance attestation (then the manifest digest is an index's). */
+  provenance: boolean;
+  /** SOURCE_DATE_EPOCH of a reproducible build, or null when the build was not made reproducible. */
+  sourceDateEpoch: string | null;
   tags: string[];
   /** `os/architecture` as the image reports it, e.g. `linux/amd64`. */
   platform: string;

@@ -84,7 +84,7 @@ describe.each(['basic', 'bearer'] as const)('OciRegistryClient with %s auth', (a
 
   it('describes present and absent tags, sending the manifest Accept header', async () => {
     await expect(client().describeTags('app', ['1.0.0', 'latest'])).resolves.toEqual([
-      { tag: '1.0.0', state: 'present', manifestDigest: DIGEST, configDigest: IMAGE_ID },
+      { tag: '1.0.0', state: 'present', manifestDigest: DIGEST, configDigest: IMAGE_ID, indexPlatforms: [] },
       { tag: 'latest', state: 'absent' },
     ]);
     expect(registry.seen.find((r) => r.url.startsWith('/v2/'))?.accept).toContain(

@@ -49,19 +49,16 @@ export class OciRegistryClient implements RemoteRegistry {
     const body = await response.text();
     const manifestDigest = response.headers.get('docker-content-digest') ?? `sha256:${await sha256Hex(body)}`;
     let parsed = parseManifest(body, response.headers.get('content-type'));
+    const indexPlatforms = parsed.kind === 'index' ? parsed.manifests.map((entry) => entry.platform) : [];
+    const present = { tag, state: 'present' as const, manifestDigest, indexPlatforms };
     if (parsed.kind === 'index') {
       const child = pickPlatform(parsed.manifests, this.options.platform);
-      if (!child) return { tag, state: 'present', manifestDigest, configDigest: null };
+      if (!child) return { ...present, configDigest: null };
       const childResponse = await this.request('GET', repository, `manifests/${child}`);
-      if (childResponse.status === 404) return { tag, state: 'present', manifestDigest, configDigest: null };
+      if (childResponse.status === 404) return { ...present, configDigest: null };
       parsed = parseManifest(await childResponse.text(), childResponse.headers.get('content-type'));
     }
-    return {
-      tag,
-      state: 'present',
-      manifestDigest,
-      configDigest: parsed.kind === 'image' ? parsed.configDigest : null,
-    };
+    return { ...present, configDigest: parsed.kind === 'image' ? parsed.configDigest : null };
   }
 
   private url(repository: string, path: string): string {

@@ -12,6 +12,11 @@ export type RemoteTag =
        * the tag holds no manifest for our platform.
        */
       configDigest: string | null;
+      /**
+       * What the manifest lists: `[]` for a single image manifest; for an index, every entry's platform
+       * (`unknown/unknown` for attestation entries).
+       */
+      indexPlatforms: string[];
     };
 
 /** The read side of a registry, one per kind (ECR API or OCI distribution HTTP API). */

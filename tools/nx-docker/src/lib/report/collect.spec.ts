@@ -13,9 +13,14 @@ describe('collectImageRecords', () => {
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
   const manifest = (project: string) => ({
-    version: 1 as const,
+    version: 2 as const,
     project,
     imageId: `sha256:${project}`,
+    store: 'classic' as const,
+    configDigest: `sha256:${project}`,
+    manifestDigest: null,
+    provenance: false,
+    sourceDateEpoch: null,
     tags: [`${project}:1.0.0`],
     platform: 'linux/amd64',
     sizeBytes: 150_000_000,

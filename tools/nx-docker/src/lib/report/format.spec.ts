@@ -4,9 +4,14 @@ import { formatMarkdown, formatText, NO_IMAGES, toRows } from './format';
 import type { SmokeManifest } from './smoke-manifest';
 
 const image = (project: string, overrides: Partial<ImageManifest> = {}): ImageManifest => ({
-  version: 1,
+  version: 2,
   project,
   imageId: `sha256:${project}`,
+  store: 'classic',
+  configDigest: `sha256:${project}`,
+  manifestDigest: null,
+  provenance: false,
+  sourceDateEpoch: null,
   tags: [`${project}:1.0.0`, `${project}:abc1234`],
   platform: 'linux/amd64',
   sizeBytes: 187_400_000,

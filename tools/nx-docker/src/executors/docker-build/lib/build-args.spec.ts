@@ -1,4 +1,4 @@
-import { buildArgs, imageRefOf } from './build-args';
+import { buildArgs, BuildOutputs, imageRefOf } from './build-args';
 import type { NormalizedDockerBuildOptions } from './normalize-options';
 
 const base: NormalizedDockerBuildOptions = {
@@ -20,6 +20,9 @@ const base: NormalizedDockerBuildOptions = {
   cacheTo: null,
   archive: false,
   pull: false,
+  provenance: false,
+  reproducible: false,
+  sourceDateEpoch: null,
   port: null,
   skipChecks: [],
   tracking: null,
@@ -42,13 +45,16 @@ const COMMON = [
   'orders:v1.0.0',
 ];
 
+const OUT: BuildOutputs = { iidFile: '/tmp/iid', metadataFile: null, exportTar: null, sourceDateEpoch: null };
+const BUILDX = ['buildx', 'build', '--provenance=false', '--sbom=false', '--load', '--progress=plain'];
+
 describe('buildArgs', () => {
   it.each([
-    ['buildx', ['buildx', 'build', '--load', '--progress=plain', ...COMMON, '/ws/apps/orders'], {}],
+    ['buildx', [...BUILDX, ...COMMON, '/ws/apps/orders'], {}],
     ['buildkit', ['build', '--progress=plain', ...COMMON, '/ws/apps/orders'], { DOCKER_BUILDKIT: '1' }],
     ['legacy', ['build', ...COMMON, '/ws/apps/orders'], { DOCKER_BUILDKIT: '0' }],
   ] as const)('%s', (builder, args, env) => {
-    expect(buildArgs(base, builder, '/tmp/iid')).toEqual({ args, env });
+    expect(buildArgs(base, builder, OUT)).toEqual({ args, env });
   });
 
   it('passes build args and labels sorted, target, cache sources and --pull', () => {
@@ -62,9 +68,9 @@ describe('buildArgs', () => {
         pull: true,
       },
       'buildx',
-      '/tmp/iid',
+      OUT,
     );
-    expect(args.slice(COMMON.length + 4)).toEqual([
+    expect(args.slice(COMMON.length + BUILDX.length)).toEqual([
       '--build-arg',
       'APP=orders',
       '--build-arg',
@@ -88,7 +94,7 @@ describe('buildArgs', () => {
     const { args } = buildArgs(
       { ...base, cacheFrom: ['type=registry,ref=ecr/orders:buildcache'] },
       'buildkit',
-      '/tmp/iid',
+      OUT,
     );
     expect(args).toContain('ecr/orders:buildcache');
   });
@@ -102,23 +108,29 @@ describe('buildArgs', () => {
     ['buildx', 'type=inline', ['--cache-to', 'type=inline']],
     ['buildkit', 'type=inline', ['--build-arg', 'BUILDKIT_INLINE_CACHE=1']],
   ] as const)('cacheTo with %s: %s', (builder, cacheTo, expected) => {
-    const { args } = buildArgs({ ...base, cacheTo }, builder, '/tmp/iid');
+    const { args } = buildArgs({ ...base, cacheTo }, builder, OUT);
     expect(args.slice(-3, -1)).toEqual(expected);
   });
 
-  it.each([
-    [
-      'buildkit',
-      'type=registry,ref=ecr/orders:buildcache',
-      /needs buildx, but this build uses the BuildKit built into docker build \(inline cache only\)[\s\S]*"cacheTo": "type=inline"/,
-    ],
-    [
-      'legacy',
-      'type=inline',
-      /needs buildx, but this build uses the legacy builder[\s\S]*Install the buildx plugin/,
-    ],
-  ] as const)('refuses cacheTo with %s: %s', (builder, cacheTo, message) => {
-    expect(() => buildArgs({ ...base, cacheTo }, builder, '/tmp/iid')).toThrow(message);
+  it('buildx: metadata file, provenance when asked, and a reproducible export instead of --load', () => {
+    const { args } = buildArgs({ ...base, provenance: true }, 'buildx', {
+      iidFile: '/tmp/iid',
+      metadataFile: '/tmp/meta.json',
+      exportTar: '/tmp/image.tar',
+      sourceDateEpoch: '1764547200',
+    });
+    expect(args.slice(0, 8)).toEqual([
+      'buildx',
+      'build',
+      '--provenance=mode=min',
+      '--sbom=false',
+      '--metadata-file',
+      '/tmp/meta.json',
+      '--output',
+      'type=docker,rewrite-timestamp=true,dest=/tmp/image.tar',
+    ]);
+    expect(args).not.toContain('--load');
+    expect(args).toContain('SOURCE_DATE_EPOCH=1764547200');
   });
 });
 

@@ -1,4 +1,3 @@
-import { NxDockerError } from '../../../lib/errors';
 import type { BuilderKind } from '../../../lib/builder/detect-builder';
 import type { NormalizedDockerBuildOptions } from './normalize-options';
 
@@ -7,18 +6,33 @@ export interface BuildCommand {
   env: Record<string, string>;
 }
 
+/** Where a build writes what it made, and how. */
+export interface BuildOutputs {
+  iidFile: string;
+  /** buildx: its --metadata-file, which names the config digest and the manifest digest it made. */
+  metadataFile: string | null;
+  /**
+   * Reproducible builds (buildx): the docker-format tar the exporter writes with rewritten timestamps,
+   * loaded afterwards (the daemon's own exporter refuses rewrite-timestamp). null: --load.
+   */
+  exportTar: string | null;
+  /** SOURCE_DATE_EPOCH for the build (the commit time), or null. */
+  sourceDateEpoch: string | null;
+}
+
 /**
  * The docker argv and environment for one build. Pure. The image id comes back through --iidfile,
- * which every builder writes (BuildKit prints no "Successfully built <id>").
+ * which every builder writes (BuildKit prints no "Successfully built <id>"). Unsupported options were
+ * refused before (engine-support.ts).
  */
 export function buildArgs(
   options: NormalizedDockerBuildOptions,
   builder: BuilderKind,
-  iidFile: string,
+  outputs: BuildOutputs,
 ): BuildCommand {
   const args: string[] =
     builder === 'buildx'
-      ? ['buildx', 'build', '--load', '--progress=plain']
+      ? ['buildx', 'build', ...buildxOutputArgs(options, outputs), '--progress=plain']
       : builder === 'buildkit'
         ? ['build', '--progress=plain']
         : ['build'];
@@ -26,33 +40,35 @@ export function buildArgs(
   const env: Record<string, string> =
     builder === 'buildkit' ? { DOCKER_BUILDKIT: '1' } : builder === 'legacy' ? { DOCKER_BUILDKIT: '0' } : {};
 
-  args.push('--file', options.dockerfile, '--platform', options.platform, '--iidfile', iidFile);
+  args.push('--file', options.dockerfile, '--platform', options.platform, '--iidfile', outputs.iidFile);
   for (const tag of options.tags) args.push('--tag', tag);
-  for (const [name, value] of sortedEntries(options.buildArgs)) args.push('--build-arg', `${name}=${value}`);
+  const buildArgValues = { ...options.buildArgs };
+  if (outputs.sourceDateEpoch) buildArgValues['SOURCE_DATE_EPOCH'] = outputs.sourceDateEpoch;
+  for (const [name, value] of sortedEntries(buildArgValues)) args.push('--build-arg', `${name}=${value}`);
   if (options.target) args.push('--target', options.target);
   for (const [name, value] of sortedEntries(options.labels)) args.push('--label', `${name}=${value}`);
   for (const source of options.cacheFrom)
     args.push('--cache-from', builder === 'buildx' ? source : imageRefOf(source));
-  if (options.cacheTo) args.push(...cacheToArgs(options, builder));
+  if (options.cacheTo) {
+    if (builder === 'buildx') args.push('--cache-to', options.cacheTo);
+    else args.push('--build-arg', 'BUILDKIT_INLINE_CACHE=1');
+  }
   if (options.pull) args.push('--pull');
   args.push(options.context);
   return { args, env };
 }
 
-function cacheToArgs(options: NormalizedDockerBuildOptions, builder: BuilderKind): string[] {
-  const cacheTo = options.cacheTo as string;
-  if (builder === 'buildx') return ['--cache-to', cacheTo];
-  if (builder === 'buildkit' && /^type=inline$/.test(cacheTo))
-    return ['--build-arg', 'BUILDKIT_INLINE_CACHE=1'];
-  throw new NxDockerError(
-    `cacheTo '${cacheTo}' of ${options.projectName}:docker-build needs buildx, but this build uses the ${builder === 'buildkit' ? 'BuildKit built into docker build (inline cache only)' : 'legacy builder (no cache export)'}.`,
-    {
-      hint:
-        builder === 'buildkit'
-          ? `Use "cacheTo": "type=inline" (the cache travels inside the pushed image), or install the buildx plugin.`
-          : `Install the buildx plugin (or set NX_DOCKER_BINARY to a client with BuildKit and use "type=inline"), or remove cacheTo.`,
-    },
-  );
+/**
+ * buildx: one single-platform image, without attestations unless asked (an index with an `unknown/unknown`
+ * attestation entry is not what a Fargate task runs), loaded into the daemon or exported for loading.
+ */
+function buildxOutputArgs(options: NormalizedDockerBuildOptions, outputs: BuildOutputs): string[] {
+  const args = [`--provenance=${options.provenance ? 'mode=min' : 'false'}`, '--sbom=false'];
+  if (outputs.metadataFile) args.push('--metadata-file', outputs.metadataFile);
+  if (outputs.exportTar)
+    args.push('--output', `type=docker,rewrite-timestamp=true,dest=${outputs.exportTar}`);
+  else args.push('--load');
+  return args;
 }
 
 /** `type=registry,ref=repo:cache` → `repo:cache`: what `docker build --cache-from` understands without buildx. */

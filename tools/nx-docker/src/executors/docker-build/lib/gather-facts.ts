@@ -16,16 +16,17 @@ export async function gatherFacts(
     ? context.projectsConfigurations?.projects[context.projectName]?.root
     : undefined;
   const [head, remote] = await Promise.all([
-    git(context.root, ['log', '-1', '--format=%H %cI']),
+    git(context.root, ['log', '-1', '--format=%H %cI %ct']),
     git(context.root, ['config', '--get', 'remote.origin.url']),
   ]);
-  const [gitSha, commitTime] = head ? head.split(' ') : [null, null];
+  const [gitSha, commitTime, commitEpoch] = head ? head.split(' ') : [null, null, null];
   return {
     packageVersion: root ? packageVersion(join(context.root, root, 'package.json')) : null,
     gitSha: gitSha || null,
     gitRemote: remote,
     // The commit time, not the clock: an unchanged tree then rebuilds to the same image id.
     created: commitTime || new Date().toISOString(),
+    commitEpoch: commitEpoch || null,
     envBinary: env['NX_DOCKER_BINARY']?.trim() || null,
   };
 }

@@ -18,6 +18,7 @@ const facts: BuildFacts = {
   gitSha: '0123456789abcdef0123456789abcdef01234567',
   gitRemote: 'git@github.com:ventas/monorepo.git',
   created: '2026-11-29T10:00:00+00:00',
+  commitEpoch: '1764547200',
   envBinary: null,
 };
 
@@ -48,6 +49,9 @@ describe('normalizeOptions', () => {
       cacheTo: null,
       archive: false,
       pull: false,
+      provenance: false,
+      reproducible: false,
+      sourceDateEpoch: '1764547200',
       port: null,
       skipChecks: [],
       tracking: null,

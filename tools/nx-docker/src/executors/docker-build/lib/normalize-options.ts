@@ -16,6 +16,8 @@ export interface BuildFacts {
   gitRemote: string | null;
   /** OCI created label: the commit time of HEAD when there is one (reproducible), else the clock. */
   created: string;
+  /** The commit time of HEAD in seconds since the epoch: SOURCE_DATE_EPOCH of reproducible builds. */
+  commitEpoch: string | null;
   /** NX_DOCKER_BINARY. */
   envBinary: string | null;
 }
@@ -41,6 +43,12 @@ export interface NormalizedDockerBuildOptions {
   cacheTo: string | null;
   archive: boolean;
   pull: boolean;
+  /** buildx: attach a provenance attestation (the image becomes an index with an attestation entry). */
+  provenance: boolean;
+  /** buildx on BuildKit 0.13+: SOURCE_DATE_EPOCH = the commit time, timestamps rewritten. */
+  reproducible: boolean;
+  /** SOURCE_DATE_EPOCH for reproducible builds: the commit time, else null (then the build is refused). */
+  sourceDateEpoch: string | null;
   port: number | null;
   skipChecks: DockerBuildCheck[];
   /** The target's cache settings from the project graph, for the base-image-input check. */
@@ -120,6 +128,9 @@ export function normalizeOptions(
     cacheTo: raw.cacheTo ?? null,
     archive: raw.archive ?? false,
     pull: raw.pull ?? false,
+    provenance: raw.provenance ?? false,
+    reproducible: raw.reproducible ?? false,
+    sourceDateEpoch: facts.commitEpoch,
     port: raw.port ?? null,
     skipChecks: [...(raw.skipChecks ?? [])],
     tracking: cacheTracking(context, projectName, projectRoot),

@@ -1,6 +1,6 @@
 import type { BuilderChoice } from '../../../lib/builder/detect-builder';
 import type { ImageFacts } from '../../../lib/docker/inspect';
-import { buildReason, countCachedSteps, formatBytes, summaryLine } from './summary';
+import { buildReason, countCachedSteps, formatBytes, reproducibilityNote, summaryLine } from './summary';
 
 describe('buildReason', () => {
   it.each([
@@ -39,7 +39,11 @@ it('writes one summary line: image, tags, size, architecture, builder, seconds, 
     sizeBytes: 150 * 1024 * 1024,
     platform: 'linux/amd64',
   } as ImageFacts;
-  const builder = { kind: 'buildkit', binary: '/usr/bin/docker' } as BuilderChoice;
+  const builder = {
+    kind: 'buildkit',
+    binary: '/usr/bin/docker',
+    engine: { store: 'classic' },
+  } as BuilderChoice;
   expect(
     summaryLine({
       prefix: '[orders]',
@@ -49,8 +53,9 @@ it('writes one summary line: image, tags, size, architecture, builder, seconds, 
       seconds: 12.34,
       reason: 'built: no earlier image.json',
       archive: true,
+      reproducibility: reproducibilityNote(null, 'Docker 20.10.24, no buildx'),
     }),
   ).toBe(
-    '[orders] image 0123456789ab · tags orders:latest, orders:v1 · 150.0 MB · linux/amd64 · buildkit (/usr/bin/docker) · 12.3 s · built: no earlier image.json; archived',
+    '[orders] image 0123456789ab · tags orders:latest, orders:v1 · 150.0 MB · linux/amd64 · buildkit (/usr/bin/docker, classic store) · 12.3 s · built: no earlier image.json; archived · reproducibility unavailable (Docker 20.10.24, no buildx)',
   );
 });

@@ -15,6 +15,15 @@ export function countCachedSteps(log: string): number {
   return (log.match(/^(?:.*\s)?(?:---> Using cache|#\d+ CACHED)\s*$/gm) ?? []).length;
 }
 
+/** Said in the summary when the build was reproducible, or when this engine cannot make it so. */
+export function reproducibilityNote(
+  sourceDateEpoch: string | null,
+  unavailable: string | null,
+): string | null {
+  if (sourceDateEpoch) return `reproducible (SOURCE_DATE_EPOCH=${sourceDateEpoch})`;
+  return unavailable ? `reproducibility unavailable (${unavailable})` : null;
+}
+
 export function summaryLine(input: {
   prefix: string;
   tags: string[];
@@ -23,15 +32,18 @@ export function summaryLine(input: {
   seconds: number;
   reason: string;
   archive: boolean;
+  /** Said when the build was made reproducible, or when this engine cannot make it so; null otherwise. */
+  reproducibility?: string | null;
 }): string {
   return [
     `${input.prefix} image ${shortId(input.facts.id)}`,
     `tags ${input.tags.join(', ')}`,
     formatBytes(input.facts.sizeBytes),
     input.facts.platform,
-    `${input.builder.kind} (${input.builder.binary})`,
+    `${input.builder.kind} (${input.builder.binary}, ${input.builder.engine.store} store)`,
     `${input.seconds.toFixed(1)} s`,
     input.archive ? `${input.reason}; archived` : input.reason,
+    ...(input.reproducibility ? [input.reproducibility] : []),
   ].join(' · ');
 }
 

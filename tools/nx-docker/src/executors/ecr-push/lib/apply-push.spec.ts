@@ -36,7 +36,15 @@ function input(pushResults: DockerResult[]) {
   });
   const remote: RemoteRegistry = {
     kind: 'oci',
-    describeTags: jest.fn(),
+    describeTags: jest.fn().mockResolvedValue([
+      {
+        tag: '1.0.0',
+        state: 'present',
+        manifestDigest: DIGEST,
+        configDigest: IMAGE_ID,
+        indexPlatforms: [],
+      },
+    ]),
     readDigest: jest.fn().mockResolvedValue(DIGEST),
   };
   const session = {
@@ -48,6 +56,8 @@ function input(pushResults: DockerResult[]) {
   const steps: PushStep[] = [{ action: 'push', tag: '1.0.0', ref: REF, replaces: null, reason: 'new' }];
   return {
     imageId: IMAGE_ID,
+    platform: 'linux/amd64',
+    configDigest: IMAGE_ID,
     repository: 'app',
     steps,
     remote,

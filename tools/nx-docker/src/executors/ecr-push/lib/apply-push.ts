@@ -9,7 +9,7 @@ import {
   withRetry,
 } from '../../../lib/registry/retry';
 import type { RemoteRegistry } from '../../../lib/registry/types';
-import type { PushStep } from './plan-push';
+import { checkPushedTag, describePushedTag, PushStep } from './plan-push';
 
 /**
  * The effectful half of the push: tag, `docker push` each planned tag (bounded retries; a fresh login
@@ -18,6 +18,9 @@ import type { PushStep } from './plan-push';
  */
 export interface ApplyPushInput {
   imageId: string;
+  /** The platform and config digest (when known) every pushed tag must hold: checked by reading it back. */
+  platform: string;
+  configDigest: string | null;
   repository: string;
   steps: PushStep[];
   remote: RemoteRegistry;
@@ -66,7 +69,22 @@ export async function applyPush(input: ApplyPushInput): Promise<PushOutcome> {
           },
         );
       }
-      input.log(`pushed   ${step.ref}@${digest} (read back: equal)`);
+      const [held] = await withRetry(
+        `reading back what ${step.ref} holds`,
+        () => input.remote.describeTags(input.repository, [step.tag]),
+        input.retry,
+      );
+      const wrong = checkPushedTag(held, {
+        ref: step.ref,
+        platform: input.platform,
+        configDigest: input.configDigest,
+      });
+      if (wrong || held.state === 'absent') {
+        throw new NxDockerError(`After pushing: ${wrong}`, {
+          hint: 'A Fargate task runs one linux/amd64 image: build with one --platform and without extra attestations ("provenance": false).',
+        });
+      }
+      input.log(`pushed   ${step.ref}@${digest} (read back: equal; ${describePushedTag(held)})`);
       pushed.push({ tag: step.tag, digest });
     }
   } finally {
