@@ -44,7 +44,13 @@ import { describeEngine, engineProblems, reproducibilityUnavailable } from './li
 import { BuildMetadata, imageIdentity, parseBuildMetadata } from './lib/image-identity';
 import { gatherFacts } from './lib/gather-facts';
 import { ARCHIVE_FILE, NormalizedDockerBuildOptions, normalizeOptions } from './lib/normalize-options';
-import { buildReason, countCachedSteps, reproducibilityNote, summaryLine } from './lib/summary';
+import {
+  buildReason,
+  countCachedSteps,
+  importedCaches,
+  reproducibilityNote,
+  summaryLine,
+} from './lib/summary';
 import type { DockerBuildExecutorSchema } from './schema';
 
 /**
@@ -151,7 +157,7 @@ export default async function dockerBuildExecutor(
       archive: options.archive ? ARCHIVE_FILE : null,
     };
     writeImageManifest(options.workspaceRoot, manifest);
-    const reason = buildReason(previousImageId, facts.id, countCachedSteps(log));
+    const reason = buildReason(previousImageId, facts.id, countCachedSteps(log), importedCaches(log));
     logger.info(
       summaryLine({
         prefix: options.streamPrefix,

@@ -1,6 +1,13 @@
 import type { BuilderChoice } from '../../../lib/builder/detect-builder';
 import type { ImageFacts } from '../../../lib/docker/inspect';
-import { buildReason, countCachedSteps, formatBytes, reproducibilityNote, summaryLine } from './summary';
+import {
+  buildReason,
+  importedCaches,
+  countCachedSteps,
+  formatBytes,
+  reproducibilityNote,
+  summaryLine,
+} from './summary';
 
 describe('buildReason', () => {
   it.each([
@@ -10,6 +17,12 @@ describe('buildReason', () => {
       'sha256:bbb',
       'sha256:bbb',
       3,
+      "built: inputs changed, image unchanged (3 steps from Docker's layer cache)",
+    ],
+    [
+      'sha256:bbb',
+      'sha256:bbb',
+      0,
       "built: inputs changed, image unchanged (Docker's layer cache held every step)",
     ],
     ['sha256:aaaaaaaaaaaaaaaa', 'sha256:bbb', 0, 'built: inputs changed, replaces aaaaaaaaaaaa'],
@@ -58,4 +71,20 @@ it('writes one summary line: image, tags, size, architecture, builder, seconds, 
   ).toBe(
     '[orders] image 0123456789ab · tags orders:latest, orders:v1 · 150.0 MB · linux/amd64 · buildkit (/usr/bin/docker, classic store) · 12.3 s · built: no earlier image.json; archived · reproducibility unavailable (Docker 20.10.24, no buildx)',
   );
+});
+
+it('names the build caches BuildKit imported, which cached steps may come from', () => {
+  // buildx 0.13 output after `docker builder prune -af`, with a registry cache.
+  const log = [
+    '#5 importing cache manifest from 127.0.0.1:55000/rc-test:buildcache',
+    '#5 DONE 0.0s',
+    ' > importing cache manifest from 127.0.0.1:55000/rc-test:buildcache:',
+    '#8 CACHED',
+    '#9 CACHED',
+  ].join('\n');
+  expect(importedCaches(log)).toEqual(['127.0.0.1:55000/rc-test:buildcache']);
+  expect(buildReason(null, 'sha256:1', countCachedSteps(log), importedCaches(log))).toBe(
+    'built: no earlier image.json (2 steps from the layer cache or the imported 127.0.0.1:55000/rc-test:buildcache)',
+  );
+  expect(importedCaches('#8 CACHED')).toEqual([]);
 });

@@ -1,13 +1,32 @@
 import type { BuilderChoice } from '../../../lib/builder/detect-builder';
 import type { ImageFacts } from '../../../lib/docker/inspect';
 
-/** Why this build produced what it did, from the manifest it replaces. Pure. */
-export function buildReason(previousImageId: string | null, imageId: string, cachedSteps: number): string {
+/**
+ * Why this build produced what it did, from the manifest it replaces. Pure. `importedFrom`: the build caches
+ * BuildKit imported (a registry cache), which cached steps may have come from.
+ */
+export function buildReason(
+  previousImageId: string | null,
+  imageId: string,
+  cachedSteps: number,
+  importedFrom: string[] = [],
+): string {
+  const source =
+    importedFrom.length > 0
+      ? `the layer cache or the imported ${importedFrom.join(', ')}`
+      : "Docker's layer cache";
   if (previousImageId === null)
-    return `built: no earlier image.json${cachedSteps ? ` (${steps(cachedSteps)} from Docker's layer cache)` : ''}`;
+    return `built: no earlier image.json${cachedSteps ? ` (${steps(cachedSteps)} from ${source})` : ''}`;
   if (previousImageId === imageId)
-    return `built: inputs changed, image unchanged (Docker's layer cache held every step)`;
-  return `built: inputs changed, replaces ${shortId(previousImageId)}${cachedSteps ? ` (${steps(cachedSteps)} from Docker's layer cache)` : ''}`;
+    return `built: inputs changed, image unchanged (${cachedSteps ? `${steps(cachedSteps)} from ${source}` : `${source} held every step`})`;
+  return `built: inputs changed, replaces ${shortId(previousImageId)}${cachedSteps ? ` (${steps(cachedSteps)} from ${source})` : ''}`;
+}
+
+/** The build caches BuildKit imported (`importing cache manifest from <ref>`), each once. */
+export function importedCaches(log: string): string[] {
+  return [
+    ...new Set([...log.matchAll(/importing cache manifest from (\S+?):?\s*$/gm)].map((match) => match[1])),
+  ];
 }
 
 /** Steps Docker took from its layer cache: legacy "Using cache", BuildKit "CACHED". */
