@@ -139,6 +139,26 @@ describe('reproducible digests', () => {
   });
 });
 
+describe('provenance attestations', () => {
+  it('modern leg: "provenance": true makes an index with an attestation; the default makes one manifest', async () => {
+    if (!modern) {
+      // Legacy leg: refused before Docker runs.
+      expect(await build({ provenance: true })).toEqual({ success: false });
+      expect(output.join('')).toMatch(/provenance of svc:docker-build needs buildx, but Docker 20\.10/);
+      return;
+    }
+    expect(await build({ provenance: true })).toEqual({ success: true });
+    const attested = readImageManifest(root, 'svc');
+    expect(attested.provenance).toBe(true);
+    expect(await build({})).toEqual({ success: true });
+    const plain = readImageManifest(root, 'svc');
+    expect(plain.provenance).toBe(false);
+    // The same layers and config; the attestation makes the digest differ (its push: registry-push.spec.ts).
+    expect(plain.configDigest).toMatch(/^sha256:/);
+    expect(attested.imageId).not.toBe(plain.imageId);
+  });
+});
+
 describe('registry build cache (type=registry)', () => {
   const registry = process.env['REGISTRY_HOST'];
   const cacheRef = `${registry}/${repository}:buildcache`;

@@ -50,7 +50,7 @@ export async function buildTestImage(
   root: string,
   project: string,
   content: string,
-  options: { platform?: 'linux/amd64' | 'linux/arm64'; tag?: string } = {},
+  options: { platform?: 'linux/amd64' | 'linux/arm64'; tag?: string; provenance?: boolean } = {},
 ): Promise<TestImage> {
   const platform = options.platform ?? 'linux/amd64';
   const localTag = `${project}:${options.tag ?? '1.0.0'}`;
@@ -64,6 +64,7 @@ export async function buildTestImage(
       tag: localTag,
       platform: platform === 'linux/amd64' ? undefined : platform,
       labels: [LABEL],
+      provenance: options.provenance,
     });
   } finally {
     rmSync(context, { recursive: true, force: true });

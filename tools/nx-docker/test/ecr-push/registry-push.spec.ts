@@ -1,3 +1,4 @@
+import { ENGINE_LEG } from '../support/engine';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -240,6 +241,34 @@ if (!host || !user || !password) {
         rmSync(armRoot, { recursive: true, force: true });
       }
     });
+
+    // Attestations need buildx on the containerd store: the modern leg (on the legacy leg docker-build refuses
+    // "provenance": true before building; buildkit-features.int.spec.ts).
+    (ENGINE_LEG === 'modern' ? it : it.skip)(
+      'modern leg: an image with a provenance attestation is pushed as an index holding exactly one runnable linux/amd64 image',
+      async () => {
+        const attested = uniqueName('itprov');
+        pushedRepositories.add(`${repository}-prov`);
+        images.push(await buildTestImage(root, attested, `attested ${attested}`, { provenance: true }));
+        const manifest = JSON.parse(
+          readFileSync(join(root, 'dist', 'images', attested, 'image.json'), 'utf8'),
+        );
+        await expect(
+          ecrPushExecutor(options({ repository: `${repository}-prov` }), fakeContext(root, attested)),
+        ).resolves.toEqual({ success: true });
+        expect(output.text()).toMatch(/read back: equal; an index: 1 image\(s\), 1 attestation\(s\)/);
+        const record = JSON.parse(readFileSync(join(root, 'dist', 'images', attested, 'push.json'), 'utf8'));
+        // The containerd store pushes the index it holds, so the local id is what the registry stores.
+        expect(record.digest).toBe(manifest.imageId);
+        // A second push skips by digest, as for a single manifest.
+        await expect(
+          ecrPushExecutor(options({ repository: `${repository}-prov` }), fakeContext(root, attested)),
+        ).resolves.toEqual({ success: true });
+        expect(
+          JSON.parse(readFileSync(join(root, 'dist', 'images', attested, 'push.json'), 'utf8')).pushed,
+        ).toEqual([]);
+      },
+    );
 
     it('four services pushed at the same time: the deploy manifest pins each by digest', async () => {
       const services = ['catalogo', 'cliente', 'bff-cliente', 'bff-venta'].map((name) =>

@@ -8,6 +8,9 @@ import { inspectImage } from '../../src/lib/docker/inspect-image';
 import { imageIdentity, parseBuildMetadata } from '../../src/executors/docker-build/lib/image-identity';
 import { IMAGE_MANIFEST_VERSION, ImageManifest } from '../../src/lib/image-manifest/image-manifest';
 
+/** The engine leg tmp/services/engine.env names (docker-engine.sh writes it; jest loads it). */
+export const ENGINE_LEG = process.env['VENTAS_ENGINE'] ?? 'unknown';
+
 /**
  * The engine the tests run on (the leg tmp/services/engine.env names: modern or legacy), as the plugin sees it.
  * Tests that need an engine feature ask here and say which leg has it.
@@ -32,6 +35,8 @@ export async function buildImage(input: {
   dockerfile?: string;
   platform?: string;
   labels?: string[];
+  /** buildx on the containerd store: an index with a provenance attestation entry, as buildx makes by default. */
+  provenance?: boolean;
 }): Promise<{ imageId: string; configDigest: string | null }> {
   const engine = await testEngine();
   if (input.platform && input.platform !== 'linux/amd64' && engine.kind === 'legacy') {
@@ -44,7 +49,13 @@ export async function buildImage(input: {
   try {
     const head =
       engine.kind === 'buildx'
-        ? ['buildx', 'build', '--load', '--provenance=false', '--sbom=false', '--metadata-file', metadataFile]
+        ? [
+            'buildx',
+            'build',
+            '--load',
+            `--provenance=${input.provenance ? 'mode=min' : 'false'}`,
+            '--sbom=false',
+          ].concat(['--metadata-file', metadataFile])
         : ['build'];
     await runDocker(
       [
