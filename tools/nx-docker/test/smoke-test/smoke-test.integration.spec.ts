@@ -27,10 +27,20 @@ const fixtures: Record<string, Fixture> = {};
 let output: string[] = [];
 
 beforeAll(async () => {
-  await requireBaseImages(['node:24-bookworm-slim', 'postgres:15-bookworm']);
+  await requireBaseImages(['node:24-bookworm-slim', 'debian:bookworm-slim', 'postgres:15-bookworm']);
   // `good` first: the node variants then reuse its layers and build in about a second each.
   fixtures['good'] = await buildFixture('good');
-  const names = ['no-port', 'no-healthcheck', 'root', 'wrong-port', 'crash', 'unhealthy', 'ignore-sigterm'];
+  const names = [
+    'no-port',
+    'no-healthcheck',
+    'root',
+    'wrong-port',
+    'crash',
+    'unhealthy',
+    'ignore-sigterm',
+    'no-shell',
+    'silent',
+  ];
   for (const fixture of await Promise.all(names.map((name) => buildFixture(name)))) {
     fixtures[fixture.name] = fixture;
   }
@@ -141,7 +151,7 @@ describe('runtime checks', () => {
     expect(run.smoke.failure?.message).toMatch(/\$\.service is "fixture", expected "catalogo"/);
   });
 
-  it('passes a good image with a PostgreSQL sidecar reached by its alias, env and endpoints', async () => {
+  it('passes a good image with a PostgreSQL sidecar (healthCmd, no image HEALTHCHECK) reached by its alias, env and endpoints', async () => {
     const run = await smoke('good', {
       timeoutSeconds: 60,
       services: [
@@ -149,6 +159,7 @@ describe('runtime checks', () => {
           alias: 'db',
           image: 'postgres:15-bookworm',
           env: { POSTGRES_USER: 'app', POSTGRES_PASSWORD: 'smoke-secret', POSTGRES_DB: 'ventas' },
+          healthCmd: 'pg_isready -h 127.0.0.1 -p 5432 -U app -d ventas',
         },
       ],
       env: { DATABASE_URL: 'postgresql+asyncpg://app:smoke-secret@db:5432/ventas', SERVICE_NAME: 'catalogo' },
@@ -179,6 +190,9 @@ describe('runtime checks', () => {
       'endpoint GET /missing',
       'stop',
     ]);
+    expect(run.smoke.checks.find((c) => c.check === 'sidecar db')?.message).toMatch(
+      /^sidecar db ready in [\d.]+ s: (its healthCmd passed \(docker exec\); Docker health is still 'starting' \(not unhealthy\)|Docker reports it healthy)$/,
+    );
     expect(run.smoke.timings.timeToHealthyMs).toBeGreaterThan(0);
     expect(run.printed).toMatch(
       /✔ good smoke test passed: .*12\/12 checks passed, healthy in [\d.]+ s, stopped in/,
@@ -188,14 +202,85 @@ describe('runtime checks', () => {
   });
 });
 
+describe('sidecars without a healthcheck', () => {
+  const sidecarCheck = (run: Run, alias: string) =>
+    run.smoke.checks.find((c) => c.check === `sidecar ${alias}`);
+
+  it('waits for the lowest EXPOSEd port to accept connections, probed inside the sidecar', async () => {
+    const run = await smoke('good', { services: [{ alias: 'api', project: 'no-healthcheck' }] });
+    expect(run.success).toBe(true);
+    expect(sidecarCheck(run, 'api')).toMatchObject({
+      status: 'passed',
+      message: expect.stringMatching(/^sidecar api ready in [\d.]+ s: a socket listens on 0\.0\.0\.0:8000$/),
+    });
+  });
+
+  it('waits for readyLog to match its log', async () => {
+    const run = await smoke('good', {
+      services: [
+        { alias: 'api', project: 'no-healthcheck', readyLog: '^fixture \\(good\\) listening on 8000$' },
+      ],
+    });
+    expect(run.success).toBe(true);
+    expect(sidecarCheck(run, 'api')?.message).toMatch(
+      /^sidecar api ready in [\d.]+ s: its log matches \/\^fixture \\\(good\\\) listening on 8000\$\/m$/,
+    );
+  });
+
+  it('probes a sidecar without /bin/sh from a probe container of the image under test, then removes it', async () => {
+    const run = await smoke('good', { services: [{ alias: 'api', project: 'no-shell' }] });
+    expect(sidecarCheck(run, 'api')?.message).toMatch(
+      /a socket listens on 0\.0\.0\.0:8000 \(seen from a probe container in its network namespace\)$/,
+    );
+    expect(run.success).toBe(true);
+  });
+
+  it('fails a sidecar that never opens its port within the timeout, naming what it waited for and the fix', async () => {
+    const started = Date.now();
+    const run = await smoke('good', {
+      timeoutSeconds: 3,
+      services: [{ alias: 'db', image: fixtures['silent'].tag }],
+    });
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(run.success).toBe(false);
+    expect(run.smoke.failure).toEqual({
+      check: 'sidecar db',
+      message:
+        "Sidecar 'db' was not ready within 3 s: waited for TCP port 5432 (the lowest port its image EXPOSEs) to accept connections from the run's network; last: nothing listens on port 5432 yet.",
+      hint: 'Give the sidecar a "healthCmd": "pg_isready -h 127.0.0.1 -p 5432 -U <user> -d <db>" for PostgreSQL (any command that exits 0 once it is ready).',
+    });
+    expect(run.printed).toContain('last 40 log lines of sidecar db');
+  });
+
+  it('refuses, without starting it, a sidecar with nothing to wait for', async () => {
+    const run = await smoke('good', {
+      services: [{ alias: 'tool', image: 'debian:bookworm-slim', command: ['sleep', 'infinity'] }],
+    });
+    expect(run.smoke.failure).toMatchObject({
+      check: 'sidecar tool',
+      message:
+        "Sidecar 'tool' has no healthcheck, no readyLog and its image EXPOSEs no TCP port, so there is nothing to wait for.",
+      hint: expect.stringContaining('or a "readyLog" or "readyPort"'),
+    });
+  });
+});
+
 describe('interrupting a running smoke test', () => {
-  it('removes every container and network on SIGINT', async () => {
+  it.each<[string, string, SmokeTestExecutorSchema['services']]>([
+    ['while the service starts beside its sidecar', 'unhealthy', [{ alias: 'api', project: 'good' }]],
+    [
+      // no-shell listening on 3000 never opens its EXPOSEd 8000: the wait stays on the probe container.
+      "while a probe container waits for a sidecar's port",
+      'good',
+      [{ alias: 'api', project: 'no-shell', env: { PORT: '3000' } }],
+    ],
+  ])('removes every container and network on SIGINT %s', async (_, project, services) => {
     const labels = caseLabels();
     const options: SmokeTestExecutorSchema = {
       labels,
       timeoutSeconds: 90,
       healthIntervalSeconds: 0.5,
-      services: [{ alias: 'api', project: 'good' }],
+      services,
     };
     const child = spawn(
       process.execPath,
@@ -204,7 +289,7 @@ describe('interrupting a running smoke test', () => {
         '@swc-node/register',
         join(__dirname, 'runner.ts'),
         workspace.root,
-        'unhealthy',
+        project,
         JSON.stringify(options),
       ],
       { cwd: join(__dirname, '..', '..', '..', '..'), stdio: ['ignore', 'pipe', 'pipe'] },
@@ -214,7 +299,7 @@ describe('interrupting a running smoke test', () => {
     child.stderr.on('data', (chunk) => (childOutput += chunk));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     try {
-      // Wait until the sidecar and the service both run: the network exists too.
+      // Wait until two containers run (the sidecar, then the service or the probe): the network exists too.
       const deadline = Date.now() + 60_000;
       for (;;) {
         const running = await runDocker([

@@ -123,7 +123,7 @@ describe('configuration generator', () => {
           alias: 'db',
           image: 'postgres:15-bookworm',
           env: { POSTGRES_USER: 'pagos', POSTGRES_PASSWORD: 'pagos_smoke', POSTGRES_DB: 'pagos' },
-          healthCmd: 'pg_isready -U pagos -d pagos',
+          healthCmd: 'pg_isready -h 127.0.0.1 -p 5432 -U pagos -d pagos',
         },
       ],
     });

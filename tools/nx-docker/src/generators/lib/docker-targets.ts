@@ -1,4 +1,5 @@
 import type { TargetConfiguration, Tree } from '@nx/devkit';
+import { pgIsReadyCommand } from '../../executors/smoke-test/lib/readiness';
 import type { SmokeTestEndpoint, SmokeTestService } from '../../executors/smoke-test/schema';
 import { baseImageInput, baseImagesToTrack } from '../../lib/dockerfile/base-image-input';
 import { parseDockerfile } from '../../lib/dockerfile/parse-dockerfile';
@@ -41,7 +42,9 @@ function postgresSidecar(alias: string, projectName: string): SmokeTestService {
     alias,
     image: POSTGRES_IMAGE,
     env: { POSTGRES_USER: user, POSTGRES_PASSWORD: password, POSTGRES_DB: db },
-    healthCmd: `pg_isready -U ${user} -d ${db}`,
+    // The postgres image has no HEALTHCHECK. Over TCP, because first-start initialisation runs a server on the
+    // Unix socket only: a socket probe would report ready before the database exists.
+    healthCmd: pgIsReadyCommand(user, db),
   };
 }
 

@@ -1,5 +1,6 @@
 import { getProjects, type Tree } from '@nx/devkit';
 import { NxDockerError } from '../../lib/errors';
+import { isPostgresImage, postgresHealthCmd } from '../../executors/smoke-test/lib/readiness';
 import type { SmokeTestService } from '../../executors/smoke-test/schema';
 import { constantCase } from './names';
 
@@ -56,11 +57,13 @@ export function readUpstream(tree: Tree, name: string): UpstreamService {
     services?: SmokeTestService[];
   };
   const renames = new Map((smoke.services ?? []).map((s) => [s.alias, `${name}-${s.alias}`]));
-  const sidecars = (smoke.services ?? []).map((sidecar) => ({
-    ...structuredClone(sidecar),
-    alias: renames.get(sidecar.alias) as string,
-    ...(sidecar.env ? { env: renameHosts(sidecar.env, renames) } : {}),
-  }));
+  const sidecars = (smoke.services ?? []).map((sidecar) =>
+    withPostgresHealthCmd({
+      ...structuredClone(sidecar),
+      alias: renames.get(sidecar.alias) as string,
+      ...(sidecar.env ? { env: renameHosts(sidecar.env, renames) } : {}),
+    }),
+  );
   const env = renameHosts(smoke.env ?? {}, renames);
   return {
     name,
@@ -73,6 +76,21 @@ export function readUpstream(tree: Tree, name: string): UpstreamService {
     env,
     sidecars,
   };
+}
+
+/**
+ * Pure: a PostgreSQL sidecar copied from an upstream gets the TCP pg_isready healthCmd when it has none, or has
+ * one that probes the Unix socket (no -h/--host): the image has no HEALTHCHECK, and during first-start
+ * initialisation a socket probe passes before the database exists. Any other healthCmd is the upstream's choice.
+ */
+export function withPostgresHealthCmd(sidecar: SmokeTestService): SmokeTestService {
+  if (!isPostgresImage(sidecar.image)) return sidecar;
+  const probesSocket =
+    sidecar.healthCmd !== undefined &&
+    /^\s*pg_isready\b/.test(sidecar.healthCmd) &&
+    !/\s(-h|--host)/.test(sidecar.healthCmd);
+  if (sidecar.healthCmd !== undefined && !probesSocket) return sidecar;
+  return { ...sidecar, healthCmd: postgresHealthCmd(sidecar.env) };
 }
 
 /** Pure: rewrites URL hosts (and bare values) that name a renamed sidecar alias. */

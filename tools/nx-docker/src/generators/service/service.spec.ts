@@ -4,6 +4,7 @@ import {
   logger,
   readProjectConfiguration,
   type Tree,
+  updateProjectConfiguration,
 } from '@nx/devkit';
 import { createTestTree, targetsOf, targetDefaultsOf } from '../lib/testing/test-tree';
 import { serviceGenerator } from './service';
@@ -32,7 +33,7 @@ function addCatalogo(tree: Tree) {
               alias: 'db',
               image: 'postgres:15-bookworm',
               env: { POSTGRES_USER: 'catalogo', POSTGRES_PASSWORD: 'secret', POSTGRES_DB: 'catalogo' },
-              healthCmd: 'pg_isready -U catalogo -d catalogo',
+              healthCmd: 'pg_isready -h 127.0.0.1 -p 5432 -U catalogo -d catalogo',
             },
           ],
         },
@@ -281,7 +282,7 @@ describe('service generator', () => {
               alias: 'db',
               image: 'postgres:15-bookworm',
               env: { POSTGRES_USER: 'pagos', POSTGRES_PASSWORD: 'pagos_smoke', POSTGRES_DB: 'pagos' },
-              healthCmd: 'pg_isready -U pagos -d pagos',
+              healthCmd: 'pg_isready -h 127.0.0.1 -p 5432 -U pagos -d pagos',
             },
           ],
           endpoints: [
@@ -329,7 +330,7 @@ describe('service generator', () => {
           alias: 'catalogo-service-db',
           image: 'postgres:15-bookworm',
           env: { POSTGRES_USER: 'catalogo', POSTGRES_PASSWORD: 'secret', POSTGRES_DB: 'catalogo' },
-          healthCmd: 'pg_isready -U catalogo -d catalogo',
+          healthCmd: 'pg_isready -h 127.0.0.1 -p 5432 -U catalogo -d catalogo',
         },
         {
           alias: 'catalogo-service',
@@ -350,6 +351,25 @@ describe('service generator', () => {
         'docker-build',
         { projects: ['catalogo-service'], target: 'docker-build' },
       ]);
+    });
+
+    it('gives an upstream PostgreSQL sidecar without a healthCmd the TCP pg_isready', async () => {
+      const other = createTestTree();
+      addCatalogo(other);
+      const catalogo = readProjectConfiguration(other, 'catalogo-service');
+      delete catalogo.targets?.['smoke-test']?.options.services[0].healthCmd;
+      updateProjectConfiguration(other, 'catalogo-service', catalogo);
+      await serviceGenerator(other, {
+        name: 'pagos-service',
+        upstream: 'catalogo-service',
+        skipFormat: true,
+      });
+      expect(targetsOf(other, 'pagos-service')['smoke-test'].options.services[0]).toEqual({
+        alias: 'catalogo-service-db',
+        image: 'postgres:15-bookworm',
+        env: { POSTGRES_USER: 'catalogo', POSTGRES_PASSWORD: 'secret', POSTGRES_DB: 'catalogo' },
+        healthCmd: 'pg_isready -h 127.0.0.1 -p 5432 -U catalogo -d catalogo',
+      });
     });
 
     it('combines with --database: two databases, ours as db', async () => {

@@ -49,6 +49,8 @@ describe('normalizeOptions', () => {
         envFile: null,
         command: [],
         healthCmd: null,
+        readyLog: null,
+        readyPort: null,
       },
       {
         alias: 'catalogo',
@@ -57,7 +59,34 @@ describe('normalizeOptions', () => {
         envFile: '/abs/.env',
         command: ['serve'],
         healthCmd: null,
+        readyLog: null,
+        readyPort: null,
       },
+    ]);
+  });
+
+  it('keeps one readiness test per sidecar', () => {
+    const options = normalizeOptions(
+      {
+        services: [
+          { alias: 'db', image: 'postgres:15-bookworm', healthCmd: ' pg_isready -h 127.0.0.1 -U app ' },
+          { alias: 'api', image: 'api:1', readyLog: '^listening on \\d+$' },
+          { alias: 'cache', image: 'redis:7', readyPort: 6379 },
+        ],
+      },
+      context,
+    );
+    expect(
+      options.services.map(({ alias, healthCmd, readyLog, readyPort }) => ({
+        alias,
+        healthCmd,
+        readyLog,
+        readyPort,
+      })),
+    ).toEqual([
+      { alias: 'db', healthCmd: 'pg_isready -h 127.0.0.1 -U app', readyLog: null, readyPort: null },
+      { alias: 'api', healthCmd: null, readyLog: '^listening on \\d+$', readyPort: null },
+      { alias: 'cache', healthCmd: null, readyLog: null, readyPort: 6379 },
     ]);
   });
 
@@ -82,6 +111,23 @@ describe('normalizeOptions', () => {
         ],
       },
       /two services use the alias 'db'/,
+    ],
+    [{ services: [{ alias: 'db', image: 'p', healthCmd: ' ' }] }, /service 'db' has an empty healthCmd/],
+    [
+      { services: [{ alias: 'db', image: 'p', readyLog: '(' }] },
+      /service 'db' readyLog is not a valid regular expression/,
+    ],
+    [
+      { services: [{ alias: 'db', image: 'p', readyPort: 70000 }] },
+      /service 'db' readyPort 70000 is not a TCP port/,
+    ],
+    [
+      { services: [{ alias: 'db', image: 'p', healthCmd: 'x', readyPort: 5432 }] },
+      /service 'db' sets healthCmd and readyPort; set only one/,
+    ],
+    [
+      { services: [{ alias: 'db', image: 'p', readyLog: 'ready', readyPort: 5432 }] },
+      /service 'db' sets readyLog and readyPort; set only one/,
     ],
     [{ labels: { 'ventas.smoke': 'x' } }, /label 'ventas.smoke' is set by the smoke test itself/],
     [{ labels: { 'bad label': 'x' } }, /label 'bad label' is not a valid Docker label key/],

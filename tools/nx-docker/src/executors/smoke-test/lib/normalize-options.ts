@@ -21,6 +21,9 @@ export interface NormalizedService {
   envFile: string | null;
   command: string[];
   healthCmd: string | null;
+  /** Source of a regular expression (compiled with the m flag), checked here to compile. */
+  readyLog: string | null;
+  readyPort: number | null;
 }
 
 export interface NormalizedSmokeTestOptions {
@@ -129,6 +132,29 @@ function normalizeService(
       `service '${alias}' needs exactly one of "image" (e.g. postgres:15-bookworm) or "project" (an image built here).`,
     );
   }
+  const healthCmd = service.healthCmd?.trim() || null;
+  if (service.healthCmd !== undefined && !healthCmd) fail(`service '${alias}' has an empty healthCmd.`);
+  const readyLog = service.readyLog ?? null;
+  if (readyLog !== null) {
+    if (!readyLog) fail(`service '${alias}' has an empty readyLog.`);
+    try {
+      new RegExp(readyLog, 'm');
+    } catch (error) {
+      fail(`service '${alias}' readyLog is not a valid regular expression: ${(error as Error).message}`);
+    }
+  }
+  const readyPort = service.readyPort ?? null;
+  if (readyPort !== null && !(Number.isInteger(readyPort) && readyPort >= 1 && readyPort <= 65535)) {
+    fail(`service '${alias}' readyPort ${readyPort} is not a TCP port (1-65535).`);
+  }
+  // One readiness test per sidecar: a second one would be silently ignored, so it is refused.
+  const tests = [healthCmd && 'healthCmd', readyLog && 'readyLog', readyPort && 'readyPort'].filter(Boolean);
+  if (tests.length > 1) {
+    fail(
+      `service '${alias}' sets ${tests.join(' and ')}; set only one.`,
+      'A sidecar is waited for by its healthCmd, else its image HEALTHCHECK, else readyLog, else readyPort (default: the lowest TCP port its image EXPOSEs).',
+    );
+  }
   return {
     alias,
     source: service.image
@@ -137,7 +163,9 @@ function normalizeService(
     env: checkEnv(service.env ?? {}, `services[${alias}].env`, fail),
     envFile: service.envFile ? resolvePath(root, service.envFile) : null,
     command: service.command ?? [],
-    healthCmd: service.healthCmd ?? null,
+    healthCmd,
+    readyLog,
+    readyPort,
   };
 }
 

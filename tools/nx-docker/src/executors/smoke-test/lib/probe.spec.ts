@@ -1,6 +1,6 @@
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { httpRequest, waitUntilHealthy, WaitProbes } from './probe';
+import { Attempt, httpRequest, ReadyProbes, waitUntilHealthy, waitUntilReady, WaitProbes } from './probe';
 import type { ContainerState } from './run-args';
 
 function state(overrides: Partial<ContainerState> = {}): ContainerState {
@@ -103,6 +103,126 @@ describe('waitUntilHealthy', () => {
     const waiting = waitUntilHealthy(
       { state: sequence([state({ health: 'starting' })]) },
       { ...options, timeoutMs: 60_000, intervalMs: 50, signal: controller.signal },
+    );
+    controller.abort();
+    await expect(waiting).rejects.toThrow(/abort/i);
+  });
+});
+
+describe('waitUntilReady', () => {
+  const ready = {
+    what: "Sidecar 'db'",
+    waitingFor: 'TCP port 5432 to accept connections',
+    timeoutMs: 5000,
+    intervalMs: 1,
+  };
+  const no = (detail: string): Attempt => ({ ready: false, detail });
+  const yes = (detail: string): Attempt => ({ ready: true, detail });
+  const noHealth = (overrides: Partial<ContainerState> = {}) => state({ health: null, ...overrides });
+
+  it('is ready when a try passes, and says what passed', async () => {
+    const attempt = jest.fn<Promise<Attempt>, [number]>(
+      sequence([no('nothing listens on port 5432 yet'), yes('a socket listens on 0.0.0.0:5432')]),
+    );
+    await expect(waitUntilReady({ attempt, state: sequence([noHealth()]) }, ready)).resolves.toMatchObject({
+      ready: true,
+      detail: 'a socket listens on 0.0.0.0:5432',
+      dockerHealth: null,
+    });
+    expect(attempt).toHaveBeenCalledTimes(2);
+    // Each try gets the time left before the deadline.
+    expect(attempt.mock.calls[0][0]).toBeGreaterThan(4900);
+  });
+
+  it("accepts Docker's own healthy, and a passing try while Docker still says starting", async () => {
+    await expect(
+      waitUntilReady({ attempt: sequence([no('exit 2')]), state: sequence([state()]) }, ready),
+    ).resolves.toMatchObject({ ready: true, detail: 'Docker reports it healthy', dockerHealth: 'healthy' });
+    await expect(
+      waitUntilReady(
+        {
+          attempt: sequence([yes('its healthCmd passed (docker exec)')]),
+          state: sequence([state({ health: 'starting' })]),
+        },
+        ready,
+      ),
+    ).resolves.toMatchObject({ ready: true, dockerHealth: 'starting' });
+  });
+
+  it('does not believe a passing try while Docker reports the container unhealthy', async () => {
+    const probes: ReadyProbes = {
+      attempt: sequence([yes('its healthCmd passed (docker exec)')]),
+      state: sequence([state({ health: 'unhealthy', lastHealthOutput: 'no response (exit 2)' })]),
+    };
+    const outcome = await waitUntilReady(probes, { ...ready, timeoutMs: 150, intervalMs: 10 });
+    expect(outcome).toMatchObject({
+      ready: false,
+      reason: 'timeout',
+      message:
+        "Sidecar 'db' was not ready within 0.2 s: waited for TCP port 5432 to accept connections; last: its healthCmd passed (docker exec), but Docker reports it 'unhealthy' (last healthcheck: no response (exit 2)).",
+    });
+  });
+
+  it('times out with what it waited for and what it last saw, within the deadline', async () => {
+    const started = Date.now();
+    const outcome = await waitUntilReady(
+      { attempt: sequence([no('nothing listens on port 5432 yet')]), state: sequence([noHealth()]) },
+      { ...ready, timeoutMs: 300, intervalMs: 20 },
+    );
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(outcome).toEqual({
+      ready: false,
+      reason: 'timeout',
+      elapsedMs: expect.any(Number),
+      message:
+        "Sidecar 'db' was not ready within 0.3 s: waited for TCP port 5432 to accept connections; last: nothing listens on port 5432 yet.",
+    });
+  });
+
+  it('keeps what a finished try saw when a later one is cut short by the deadline', async () => {
+    const outcome = await waitUntilReady(
+      {
+        attempt: sequence([
+          no('nothing listens on port 5432 yet'),
+          { ready: false, incomplete: true, detail: 'the port probe did not finish in time' },
+        ]),
+        state: sequence([noHealth()]),
+      },
+      { ...ready, timeoutMs: 1200, intervalMs: 100 },
+    );
+    expect(outcome).toMatchObject({
+      reason: 'timeout',
+      message: expect.stringMatching(/; last: nothing listens on port 5432 yet\.$/),
+    });
+  });
+
+  it.each<[string, ReadyProbes, RegExp]>([
+    [
+      'exited',
+      { attempt: sequence([no('x')]), state: sequence([noHealth({ running: false, exitCode: 1 })]) },
+      /^Sidecar 'db' exited with code 1 before becoming ready \(waiting for TCP port 5432 to accept connections\)\.$/,
+    ],
+    [
+      'unprobeable',
+      {
+        attempt: sequence([{ ready: false, fatal: true, detail: 'no /bin/sh' }]),
+        state: sequence([noHealth()]),
+      },
+      /^Sidecar 'db' cannot be waited for: TCP port 5432 to accept connections cannot be checked: no \/bin\/sh\.$/,
+    ],
+  ])('fails at once when %s', async (reason, probes, message) => {
+    await expect(waitUntilReady(probes, ready)).resolves.toMatchObject({
+      ready: false,
+      reason,
+      message: expect.stringMatching(message),
+    });
+  });
+
+  it('stops waiting when the run is interrupted', async () => {
+    const controller = new AbortController();
+    const waiting = waitUntilReady(
+      { attempt: sequence([no('x')]), state: sequence([noHealth()]) },
+      { ...ready, timeoutMs: 60_000, intervalMs: 50, signal: controller.signal },
     );
     controller.abort();
     await expect(waiting).rejects.toThrow(/abort/i);

@@ -115,3 +115,95 @@ export async function waitUntilHealthy(probes: WaitProbes, options: WaitOptions)
     });
   }
 }
+
+/** One try of a sidecar's readiness test. `fatal`: it can never pass (e.g. nothing to run the probe with). */
+export interface Attempt {
+  ready: boolean;
+  /** What this try saw, in words: `a socket listens on 0.0.0.0:5432`, `pg_isready exited 2: no response`. */
+  detail: string;
+  fatal?: boolean;
+  /** Cut short (the deadline, or the try's own time limit): it says nothing about the container. */
+  incomplete?: boolean;
+}
+
+export interface ReadyProbes {
+  /** Runs the readiness test once, within `remainingMs` (the time left before the deadline). */
+  attempt: (remainingMs: number) => Promise<Attempt>;
+  state: () => Promise<ContainerState>;
+}
+
+export interface ReadyOptions {
+  /** E.g. `Sidecar 'db'`. */
+  what: string;
+  /** Completes "waited for …", e.g. `its healthCmd (pg_isready …) to pass`. */
+  waitingFor: string;
+  timeoutMs: number;
+  intervalMs?: number;
+  signal?: AbortSignal;
+  now?: () => number;
+}
+
+export type ReadyOutcome =
+  | { ready: true; elapsedMs: number; detail: string; dockerHealth: string | null }
+  | { ready: false; reason: 'exited' | 'timeout' | 'unprobeable'; message: string; elapsedMs: number };
+
+/** Tries shorter than this at the deadline are not started: a docker exec alone takes about 0.3 s. */
+const MIN_ATTEMPT_MS = 1000;
+
+/**
+ * Polls a sidecar's readiness test (by default 250 ms after each try ends) until it passes, within the
+ * deadline. The container state is read beside each try: an exited container fails at once, Docker's own
+ * `healthy` is accepted, and a passing try is not believed while Docker reports the container `unhealthy`.
+ */
+export async function waitUntilReady(probes: ReadyProbes, options: ReadyOptions): Promise<ReadyOutcome> {
+  const now = options.now ?? Date.now;
+  const started = now();
+  const deadline = started + options.timeoutMs;
+  let last: string | null = null;
+  for (;;) {
+    const [attempt, state] = await Promise.all([
+      probes.attempt(Math.max(deadline - now(), MIN_ATTEMPT_MS)),
+      probes.state(),
+    ]);
+    const elapsedMs = now() - started;
+    if (!state.running) {
+      return {
+        ready: false,
+        reason: 'exited',
+        elapsedMs,
+        message: `${options.what} exited with code ${state.exitCode}${state.oomKilled ? ' (killed: out of memory)' : ''} before becoming ready (waiting for ${options.waitingFor}).`,
+      };
+    }
+    if (state.health === 'healthy') {
+      return { ready: true, elapsedMs, detail: 'Docker reports it healthy', dockerHealth: state.health };
+    }
+    if (attempt.fatal) {
+      return {
+        ready: false,
+        reason: 'unprobeable',
+        elapsedMs,
+        message: `${options.what} cannot be waited for: ${options.waitingFor} cannot be checked: ${attempt.detail}.`,
+      };
+    }
+    if (attempt.ready && state.health !== 'unhealthy') {
+      return { ready: true, elapsedMs, detail: attempt.detail, dockerHealth: state.health };
+    }
+    // A try cut short does not replace what a finished one saw.
+    if (!attempt.incomplete || last === null) {
+      last = attempt.ready
+        ? `${attempt.detail}, but Docker reports it 'unhealthy'${state.lastHealthOutput ? ` (last healthcheck: ${state.lastHealthOutput})` : ''}`
+        : attempt.detail;
+    }
+    await sleep(Math.min(options.intervalMs ?? 250, Math.max(0, deadline - now())), undefined, {
+      signal: options.signal,
+    });
+    if (deadline - now() < MIN_ATTEMPT_MS) {
+      return {
+        ready: false,
+        reason: 'timeout',
+        elapsedMs: now() - started,
+        message: `${options.what} was not ready within ${Math.round(options.timeoutMs / 100) / 10} s: waited for ${options.waitingFor}; last: ${last ?? 'no try finished'}.`,
+      };
+    }
+  }
+}

@@ -2,6 +2,8 @@ import {
   containerName,
   ContainerSpec,
   envArgs,
+  execArgs,
+  probeContainerArgs,
   networkCreateArgs,
   parseContainerState,
   parsePublishedPort,
@@ -100,6 +102,44 @@ describe('runArgs', () => {
 
   it('never publishes on all interfaces', () => {
     expect(runArgs({ ...base, publishPort: 8001 }).join(' ')).toContain('--publish 127.0.0.1::8001');
+  });
+});
+
+describe('readiness probes', () => {
+  it('execs into a container with an argv', () => {
+    expect(execArgs('smoke-x-r1-db', ['/bin/sh', '-c', 'pg_isready -h 127.0.0.1'])).toEqual([
+      'exec',
+      'smoke-x-r1-db',
+      '/bin/sh',
+      '-c',
+      'pg_isready -h 127.0.0.1',
+    ]);
+  });
+
+  it("starts a labelled probe container in the sidecar's network namespace that only keeps a shell alive", () => {
+    expect(
+      probeContainerArgs({
+        name: 'smoke-x-r1-db-probe',
+        image: 'sha256:abc',
+        labels: { 'ventas.smoke': 'r1' },
+        target: 'smoke-x-r1-db',
+      }),
+    ).toEqual([
+      'run',
+      '--detach',
+      '--interactive',
+      '--name',
+      'smoke-x-r1-db-probe',
+      '--label',
+      'ventas.smoke=r1',
+      '--network',
+      'container:smoke-x-r1-db',
+      '--entrypoint',
+      '/bin/sh',
+      'sha256:abc',
+      '-c',
+      'read _',
+    ]);
   });
 });
 

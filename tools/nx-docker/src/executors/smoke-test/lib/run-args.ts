@@ -83,6 +83,39 @@ export function runArgs(spec: ContainerSpec): string[] {
   return args;
 }
 
+/** Runs `command` in a running container: the sidecar readiness probes (healthcheck, port). */
+export function execArgs(container: string, command: string[]): string[] {
+  return ['exec', container, ...command];
+}
+
+/**
+ * A probe container in `target`'s network namespace, for a sidecar without /bin/sh: it only keeps a shell
+ * alive (`read` on the stdin that --interactive holds open, so no sleep binary is needed) for docker exec.
+ * Labelled like every container of the run, so the session always removes it.
+ */
+export function probeContainerArgs(spec: {
+  name: string;
+  image: string;
+  labels: Record<string, string>;
+  target: string;
+}): string[] {
+  return [
+    'run',
+    '--detach',
+    '--interactive',
+    '--name',
+    spec.name,
+    ...labelArgs(spec.labels),
+    '--network',
+    `container:${spec.target}`,
+    '--entrypoint',
+    '/bin/sh',
+    spec.image,
+    '-c',
+    'read _',
+  ];
+}
+
 export function stopArgs(name: string, timeoutSeconds: number): string[] {
   return ['stop', '-t', String(timeoutSeconds), name];
 }

@@ -1,9 +1,11 @@
 import { lastLines } from '../../../lib/docker/docker';
+import { parseImageInspect } from '../../../lib/docker/inspect';
 import { ensureImage } from '../../../lib/image-manifest/ensure-image';
 import { readImageManifest } from '../../../lib/image-manifest/image-manifest';
 import type { SmokeCheck } from '../../../lib/report/smoke-manifest';
 import type { NormalizedService, NormalizedSmokeTestOptions } from './normalize-options';
 import { httpRequest, waitUntilHealthy, WaitOutcome } from './probe';
+import { noReadinessMessage, planReadiness, readinessHint, readyMessage } from './readiness';
 import { ContainerLog, endpointLabel, evaluateEndpoint, evaluateStop } from './report';
 import {
   containerName,
@@ -16,6 +18,7 @@ import {
   stopArgs,
 } from './run-args';
 import type { RunSession } from './run-session';
+import { waitForSidecar } from './wait-for-sidecar';
 
 export interface RuntimeResult {
   checks: SmokeCheck[];
@@ -64,13 +67,28 @@ export async function runContainers(
     for (const service of options.services) {
       step = `sidecar ${service.alias}`;
       const name = containerName(options.project, session.runId, service.alias);
+      const sidecar = await sidecarImage(options.workspaceRoot, service);
+      const inspect = await session.docker(['image', 'inspect', sidecar], { reject: false });
+      if (inspect.failed) {
+        fail(
+          step,
+          `Sidecar '${service.alias}' image ${sidecar} is not in the Docker daemon: ${lastLines(inspect.stderr, 1)}`,
+          'Pull or build it first (no registry may be reachable while the smoke test runs).',
+        );
+      }
+      // Decided before docker run: a sidecar with nothing to wait for is refused without starting it.
+      const plan = planReadiness(service, parseImageInspect(inspect.stdout));
+      if (plan.kind === 'none') {
+        fail(step, noReadinessMessage(service.alias), readinessHint(service, plan, 'none'));
+        continue;
+      }
       const env = envArgs(service.env);
       session.trackContainer(name);
       started.push({ role: `sidecar ${service.alias}`, name });
       await session.docker(
         runArgs({
           name,
-          image: await sidecarImage(options.workspaceRoot, service),
+          image: sidecar,
           labels: session.labels,
           network,
           alias: service.alias,
@@ -83,15 +101,24 @@ export async function runContainers(
         }),
         { env: env.cliEnv },
       );
-      const outcome = await waitUntilHealthy(
-        { state: () => state(name) },
-        { what: `Sidecar '${service.alias}'`, timeoutMs, signal: session.signal },
-      );
-      if (!outcome.healthy) fail(step, outcome.message, sidecarHint(outcome, service));
+      const outcome = await waitForSidecar(session, {
+        alias: service.alias,
+        container: name,
+        plan,
+        probeImage: image,
+        // `_` is no alias character: the probe's name never collides with another sidecar's.
+        probeContainer: containerName(options.project, session.runId, `${service.alias}_probe`),
+        timeoutMs,
+        state: () => state(name),
+      });
+      if (!outcome.ready) {
+        fail(step, outcome.message, readinessHint(service, plan, outcome.reason));
+        continue;
+      }
       checks.push({
         check: step,
         status: 'passed',
-        message: `sidecar ${service.alias} healthy in ${seconds(outcome.elapsedMs)}`,
+        message: readyMessage(service.alias, outcome.elapsedMs, plan, outcome),
       });
     }
 
@@ -223,16 +250,6 @@ async function collectLogs(
 
 function joinStreams(stdout: string, stderr: string): string {
   return [stdout, stderr].filter((s) => s.trim()).join('\n');
-}
-
-function sidecarHint(outcome: WaitOutcome, service: NormalizedService): string | undefined {
-  if (outcome.healthy) return undefined;
-  if (outcome.reason === 'no-healthcheck') {
-    return `Give the sidecar a "healthCmd", e.g. "pg_isready -U <user> -d <db>" for PostgreSQL.`;
-  }
-  if (outcome.reason === 'exited')
-    return `Check its env (${Object.keys(service.env).join(', ') || 'none set'}) and its logs below.`;
-  return 'Raise "timeoutSeconds" if it is only slow; otherwise read its logs below.';
 }
 
 function healthHint(outcome: WaitOutcome, options: NormalizedSmokeTestOptions): string | undefined {
