@@ -310,8 +310,11 @@ function main() {
 
     for (const app of apps) {
       const m = JSON.parse(readFileSync(join(root, 'dist/images', app, 'image.json'), 'utf8'));
+      // The unpacked size, as image.json's: the containerd store's own Size is the compressed content.
       const base = m.baseImage.id
-        ? Number(docker(['image', 'inspect', '--format', '{{.Size}}', m.baseImage.id]).out.trim())
+        ? docker(['image', 'history', '--human=false', '--format', '{{.Size}}', m.baseImage.id])
+            .out.split('\n')
+            .reduce((sum, line) => sum + (Number(line.trim()) || 0), 0)
         : 0;
       row(
         `size ${app}`,
@@ -320,8 +323,12 @@ function main() {
         `app layers ${mb(m.sizeBytes - base)} over ${m.baseImage.ref}`,
       );
     }
+    const server = docker(['version', '--format', '{{.Server.Version}}']).out.trim();
+    const store = /containerd/.test(docker(['info', '--format', '{{json .DriverStatus}}']).out)
+      ? 'containerd'
+      : 'classic';
     console.log(
-      `\nbuilder: ${builder}; runs per overhead sample: ${RUNS}; load average: ${execFileSync('cat', ['/proc/loadavg'], { encoding: 'utf8' }).split(' ').slice(0, 3).join(' ')}`,
+      `\nengine: ${process.env.VENTAS_ENGINE ?? 'unknown'} leg, Docker ${server}, ${store} image store; builder: ${builder}; runs per overhead sample: ${RUNS}; load average: ${execFileSync('cat', ['/proc/loadavg'], { encoding: 'utf8' }).split(' ').slice(0, 3).join(' ')}`,
     );
     printTable(rows);
   } finally {
