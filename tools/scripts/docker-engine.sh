@@ -5,7 +5,7 @@
 # break container-to-container traffic):
 # - modern (the default): Docker 26 with buildx and the containerd image store, from Debian trixie's
 #   docker.io, docker-cli, containerd and docker-buildx, unpacked (dpkg-deb -x) under
-#   ${VENTAS_STATE_DIR}/engine-modern and run with its own data root, exec root, pid file and socket.
+#   /tmp/ventas-services/engine-modern and run with its own data root, exec root, pid file and socket.
 #   Bookworm's runc, tini and iptables serve it; bookworm's own packages are left untouched.
 # - legacy: Debian bookworm's docker.io 20.10 (classic image store, BuildKit built into its client, no
 #   buildx) on the default socket, installed with apt when missing.
@@ -14,7 +14,8 @@
 # Usage: tools/scripts/docker-engine.sh [--dry-run] [stop]
 #   --dry-run: say what would be done, change nothing.   stop: stop whichever of our engines runs.
 # Test knobs: VENTAS_DOCKERD_PIDFILE (legacy pid file, default /var/run/docker.pid), VENTAS_DOCKERD_BIN
-# (legacy dockerd, default dockerd), VENTAS_DOCKERD_ARGS (extra dockerd flags, split on spaces).
+# (legacy dockerd, default dockerd), VENTAS_MODERN_ENGINE_DIR (default /tmp/ventas-services/engine-modern),
+# VENTAS_DOCKERD_ARGS (extra dockerd flags, split on spaces).
 set -euo pipefail
 VENTAS_SCRIPT_NAME="docker-engine.sh"
 # shellcheck source=lib/common.sh
@@ -23,7 +24,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 LEGACY_PID_FILE="${VENTAS_DOCKERD_PIDFILE:-/var/run/docker.pid}"
 LEGACY_DOCKERD="${VENTAS_DOCKERD_BIN:-dockerd}"
 LEGACY_CLIENT=/usr/bin/docker
-MODERN_DIR="${VENTAS_STATE_DIR}/engine-modern"
+# Machine-wide, like the engine itself (not under VENTAS_STATE_DIR, which tests point at sandboxes of their own).
+MODERN_DIR="${VENTAS_MODERN_ENGINE_DIR:-/tmp/ventas-services/engine-modern}"
 MODERN_ROOT="${MODERN_DIR}/root"
 MODERN_PID_FILE="${MODERN_DIR}/dockerd.pid"
 MODERN_SOCKET="${MODERN_DIR}/docker.sock"

@@ -76,6 +76,7 @@ describe('docker-engine.sh --dry-run, legacy leg, when no engine answers', () =>
       PATH: `${bin}:${process.env.PATH}`,
       VENTAS_DOCKERD_PIDFILE: pidFile,
       VENTAS_STATE_DIR: join(sandbox, 'state'),
+      VENTAS_MODERN_ENGINE_DIR: join(sandbox, 'engine-modern'),
       VENTAS_ENGINE: 'legacy',
     };
   });
@@ -144,6 +145,7 @@ describe('docker-engine.sh --dry-run, modern leg', () => {
       PATH: `${bin}:${process.env.PATH}`,
       VENTAS_DOCKERD_PIDFILE: join(sandbox, 'docker.pid'),
       VENTAS_STATE_DIR: join(sandbox, 'state'),
+      VENTAS_MODERN_ENGINE_DIR: join(sandbox, 'engine-modern'),
       VENTAS_ENGINE: 'modern',
     };
   });
@@ -157,7 +159,7 @@ describe('docker-engine.sh --dry-run, modern leg', () => {
     expect(run.exitCode).toBe(0);
     expect(run.output).toContain("the modern engine does not answer 'docker info'");
     expect(run.output).toContain(
-      `dry run: would download docker.io docker-cli containerd docker-buildx from Debian trixie and unpack them into ${sandbox}/state/engine-modern/root`,
+      `dry run: would download docker.io docker-cli containerd docker-buildx from Debian trixie and unpack them into ${sandbox}/engine-modern/root`,
     );
     expect(run.output).toContain("dry run: would start the modern engine's dockerd in the background");
     expect(run.output).not.toContain("would install Debian's docker.io");
