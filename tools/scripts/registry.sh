@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # A throw-away OCI registry for the push tests: Debian's docker-registry on 127.0.0.1:55000, storage in a
 # temp dir, htpasswd basic auth with a random user and password.
-# Usage: tools/scripts/registry.sh start|stop|status
+# Usage: tools/scripts/registry.sh start|stop|status|rotate-password [--password-stdin]
 # start writes tmp/services/registry.env: REGISTRY_HOST, REGISTRY_USER, REGISTRY_PASSWORD.
+# rotate-password gives the same user a new password (random, or read from stdin) while the registry runs, so
+# that it refuses the old one from the next request on (the push tests' re-login), and rewrites registry.env.
 # Docker allows plain HTTP to registries on 127.0.0.0/8, so no TLS is needed.
 set -euo pipefail
 VENTAS_SCRIPT_NAME="registry.sh"
@@ -24,6 +26,26 @@ running_pid() { daemon_pid "${PID_FILE}" docker-registry; }
 
 # /v2/ answers 401 without credentials when the registry is up and auth is on.
 answers_401() { [[ "$(curl -s -o /dev/null -w '%{http_code}' "http://${HOST}:${PORT}/v2/")" == "401" ]]; }
+
+# accepts USER PASSWORD: /v2/ answers 200 to these credentials (given to curl on stdin, never in argv).
+accepts() {
+  [[ "$(printf 'user = "%s:%s"\n' "$1" "$2" |
+    curl -s -K - -o /dev/null -w '%{http_code}' "http://${HOST}:${PORT}/v2/")" == "200" ]]
+}
+
+# write_htpasswd USER PASSWORD: bcrypt (-B, the only hash docker-registry accepts), the password on stdin (-i);
+# written beside the file and renamed over it, so the registry never reads half a file.
+write_htpasswd() {
+  (umask 077 && printf '%s' "$2" | htpasswd -iBn "$1" >"${HTPASSWD}.new")
+  mv -f "${HTPASSWD}.new" "${HTPASSWD}"
+}
+
+write_registry_env() {
+  local user password
+  read -r user password <"${CREDENTIALS}"
+  write_env_file registry "$(printf 'REGISTRY_HOST=%s:%s\nREGISTRY_USER=%s\nREGISTRY_PASSWORD=%s' \
+    "${HOST}" "${PORT}" "${user}" "${password}")"
+}
 
 write_config() {
   cat >"${CONFIG}" <<YML
@@ -69,19 +91,14 @@ cmd_start() {
     fi
     local user password
     read -r user password <"${CREDENTIALS}"
-    # -B: bcrypt, the only hash docker-registry's htpasswd auth accepts.
-    (umask 077 && htpasswd -Bbn "${user}" "${password}" >"${HTPASSWD}")
+    write_htpasswd "${user}" "${password}"
     write_config
     log "starting docker-registry on ${HOST}:${PORT} (storage ${STORAGE}, log ${LOG_FILE})"
     spawn_daemon docker-registry "${HOST}:${PORT}" "${LOG_FILE}" "${PID_FILE}" 30 answers_401 \
       "${BINARY}" serve "${CONFIG}"
     verify_login "${user}" "${password}"
   fi
-
-  local user password
-  read -r user password <"${CREDENTIALS}"
-  write_env_file registry "$(printf 'REGISTRY_HOST=%s:%s\nREGISTRY_USER=%s\nREGISTRY_PASSWORD=%s' \
-    "${HOST}" "${PORT}" "${user}" "${password}")"
+  write_registry_env
 }
 
 # A docker login against the fresh registry, in a temp DOCKER_CONFIG so ~/.docker keeps no credentials.
@@ -104,11 +121,53 @@ verify_login() {
 
 cmd_stop() { stop_daemon docker-registry "$(running_pid)" registry "${PID_FILE}"; }
 
+# The same user, a new password: htpasswd, the credentials kept beside the storage, and registry.env. The
+# running registry starts refusing the old password at once: docker-registry (distribution 2.7+) compares the
+# htpasswd file's mtime on every request and re-reads it when it changed. That is checked here; a registry
+# that does not pick it up within 5 s is restarted on the same port and storage (images are kept).
+cmd_rotate_password() {
+  local pid
+  pid="$(running_pid)"
+  [[ -n "${pid}" ]] || die "not running: start it first (tools/scripts/registry.sh start)"
+  [[ -s "${CREDENTIALS}" ]] || die "no credentials at ${CREDENTIALS}: stop and start it again"
+  local user old password
+  read -r user old <"${CREDENTIALS}"
+  if [[ "${1:-}" == "--password-stdin" ]]; then
+    IFS= read -r password || true
+    [[ "${password}" =~ ^[A-Za-z0-9._~+=-]{8,128}$ ]] ||
+      die "the password on stdin must be 8 to 128 letters, digits or ._~+=- (no spaces or quotes)"
+  elif [[ -n "${1:-}" ]]; then
+    die "usage: registry.sh rotate-password [--password-stdin]"
+  else
+    password="$(random_secret 16)"
+  fi
+  if [[ "${password}" == "${old}" ]]; then
+    log "the password of ${user} is already that one: nothing to rotate"
+    write_registry_env
+    return 0
+  fi
+  write_htpasswd "${user}" "${password}"
+  (umask 077 && printf '%s %s\n' "${user}" "${password}" >"${CREDENTIALS}.new")
+  mv -f "${CREDENTIALS}.new" "${CREDENTIALS}"
+  if wait_until 5 "docker-registry to accept the new password" accepts "${user}" "${password}"; then
+    log "rotated the password of ${user}; the registry (pid ${pid}) refuses the old one from now on"
+  else
+    warn "docker-registry (pid ${pid}) still refuses the new password: restarting it on the same port and storage"
+    stop_daemon docker-registry "${pid}" registry "${PID_FILE}"
+    cmd_start
+    accepts "${user}" "${password}" || die "the restarted registry refuses the new password (log: ${LOG_FILE})"
+    log "rotated the password of ${user} (registry restarted)"
+  fi
+  accepts "${user}" "${old}" && die "the registry still accepts the old password of ${user}"
+  write_registry_env
+}
+
 cmd_status() { report_status "$(running_pid)" "${HOST}:${PORT}"; }
 
 case "${1:-}" in
   start) cmd_start ;;
   stop) cmd_stop ;;
   status) cmd_status ;;
-  *) die "usage: registry.sh start|stop|status" ;;
+  rotate-password) cmd_rotate_password "${2:-}" ;;
+  *) die "usage: registry.sh start|stop|status|rotate-password [--password-stdin]" ;;
 esac

@@ -177,8 +177,9 @@ describe('ecr-push against moto (ECR control plane)', () => {
       (caught: Error) => caught,
     );
     expect(error).toBeInstanceOf(Error);
+    // The fake account's registry host: without DNS for it, an unknown host (not retried); with it, AWS refuses.
     expect((error as Error).message).toMatch(
-      /docker login 123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com failed after 1 attempts/,
+      /docker login (to )?123456789012\.dkr\.ecr\.us-east-1\.amazonaws\.com (failed: the host name does not resolve|failed after 1 attempts|was refused)/,
     );
     expect((error as Error).message).not.toContain(MOTO_TOKEN);
     expect(output.text()).not.toContain(MOTO_TOKEN);

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { runDocker } from '../../src/lib/docker/docker';
 import { parseImageInspect } from '../../src/lib/docker/inspect';
 import { writeImageManifest } from '../../src/lib/image-manifest/image-manifest';
+import { SMOKE_MANIFEST_VERSION, writeSmokeManifest } from '../../src/lib/report/smoke-manifest';
 import { buildImage, manifestOfImage } from '../support/engine';
 
 /** Test fixtures for ecr-push: throw-away workspaces, tiny FROM scratch images, output capture. */
@@ -44,13 +45,20 @@ export interface TestImage {
 
 /**
  * Builds a tiny FROM scratch image (one file with `content`) and writes its image.json in `root`,
- * as docker-build would. arm64 needs BuildKit (buildx on the modern leg, Debian's 20.10 client on the legacy one).
+ * as docker-build would, and a passing smoke.json for it, as smoke-test would (ecr-push pushes nothing
+ * else; `smoke: false` leaves it out). arm64 needs BuildKit (buildx on the modern leg, Debian's 20.10
+ * client on the legacy one).
  */
 export async function buildTestImage(
   root: string,
   project: string,
   content: string,
-  options: { platform?: 'linux/amd64' | 'linux/arm64'; tag?: string; provenance?: boolean } = {},
+  options: {
+    platform?: 'linux/amd64' | 'linux/arm64';
+    tag?: string;
+    provenance?: boolean;
+    smoke?: boolean;
+  } = {},
 ): Promise<TestImage> {
   const platform = options.platform ?? 'linux/amd64';
   const localTag = `${project}:${options.tag ?? '1.0.0'}`;
@@ -71,6 +79,7 @@ export async function buildTestImage(
   }
   const manifest = await manifestOfImage(project, localTag, { configDigest: built.configDigest });
   writeImageManifest(root, manifest);
+  if (options.smoke !== false) writePassingSmoke(root, project, manifest.imageId, manifest.platform);
   return {
     project,
     imageId: manifest.imageId,
@@ -78,6 +87,23 @@ export async function buildTestImage(
     platform: manifest.platform,
     localTags: [localTag],
   };
+}
+
+/** A passing smoke.json for this image id, through the module that owns the file (lib/report/smoke-manifest). */
+export function writePassingSmoke(root: string, project: string, imageId: string, platform: string): void {
+  writeSmokeManifest(root, {
+    version: SMOKE_MANIFEST_VERSION,
+    project,
+    imageId,
+    image: `${project}:test`,
+    platform,
+    passed: true,
+    healthy: true,
+    testedAt: new Date().toISOString(),
+    checks: [{ check: 'healthy', status: 'passed', message: 'a FROM scratch test image: nothing runs' }],
+    timings: { structureMs: 0, timeToHealthyMs: null, stopMs: null, totalMs: 0 },
+    failure: null,
+  });
 }
 
 /** Removes every tag of the image (ours only: unique names), then the image if it is left untagged. */

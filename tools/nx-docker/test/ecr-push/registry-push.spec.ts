@@ -1,10 +1,14 @@
 import { ENGINE_LEG } from '../support/engine';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { XMLParser } from 'fast-xml-parser';
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ecrPushExecutor from '../../src/executors/ecr-push/ecr-push.impl';
+import { applyPush } from '../../src/executors/ecr-push/lib/apply-push';
 import type { EcrPushExecutorSchema } from '../../src/executors/ecr-push/schema';
 import { openDockerSession } from '../../src/lib/registry/docker-login';
+import { credentialHelperFixture } from './credential-helper';
 import {
   buildTestImage,
   captureOutput,
@@ -66,6 +70,12 @@ if (!host || !user || !password) {
         throw error;
       }
     };
+    const readJUnit = (workspace: string, name: string) =>
+      new XMLParser({
+        ignoreAttributes: false,
+        attributeNamePrefix: '',
+        isArray: (tag) => tag === 'testcase',
+      }).parse(readFileSync(join(workspace, 'dist', 'images', name, 'push.junit.xml'), 'utf8')).testsuites;
     const pushRecord = () =>
       JSON.parse(readFileSync(join(root, 'dist', 'images', project, 'push.json'), 'utf8'));
     /** The digest the registry answers for a tag, read independently of the plugin. */
@@ -142,6 +152,13 @@ if (!host || !user || !password) {
         readFileSync(join(root, 'dist', 'deploy', 'images.auto.tfvars.json'), 'utf8'),
       );
       expect(deploy).toEqual({ service_images: { [project]: record.imageUri } });
+      // push.junit.xml: one passing case per tag, read with a real XML parser.
+      const junit = readJUnit(root, project);
+      expect(junit).toEqual(expect.objectContaining({ name: 'ecr-push', tests: '2', failures: '0' }));
+      expect(junit.testsuite.testcase.map((entry: { name: string }) => entry.name)).toEqual([
+        `${project}:1.0.0`,
+        `${project}:latest`,
+      ]);
     });
 
     it('second push: every tag already holds the digest, so nothing is pushed', async () => {
@@ -219,6 +236,244 @@ if (!host || !user || !password) {
       expect(output.text().match(/retrying/g)).toHaveLength(2);
       expect(elapsed).toBeGreaterThanOrEqual(300); // 100 + 200 ms of backoff
       expect(elapsed).toBeLessThan(10_000);
+    });
+
+    it('an image without a passing smoke test is refused: nothing reaches the registry', async () => {
+      const untested = uniqueName('ituntested');
+      const image = await buildTestImage(root, untested, `untested ${untested}`, { smoke: false });
+      images.push(image);
+      const port = await closedPort(); // any network call would show up as retries
+      await expect(run({ registry: `127.0.0.1:${port}` }, root, untested)).resolves.toEqual({
+        success: false,
+      });
+      expect(output.text()).toContain(
+        `ERROR: Refusing to push ${untested} (${untested}:1.0.0, ${image.imageId.replace('sha256:', '').slice(0, 12)}): it has not been smoke-tested`,
+      );
+      expect(output.text()).toContain(`Hint: run 'nx run ${untested}:smoke-test', then push again.`);
+      expect(output.text()).not.toMatch(/retrying|plan/);
+      expect(readJUnit(root, untested)).toEqual(expect.objectContaining({ tests: '2', failures: '2' }));
+    });
+
+    describe('a host that does not resolve fails on the first attempt, quickly', () => {
+      // RFC 2606: .invalid never resolves. minDelayMs 2000 with 2 retries: a retried run would take at least 6 s.
+      const unknown = 'registry.invalid:5000';
+      const slowRetry = { retries: 2, minDelayMs: 2000 };
+
+      it('docker login', async () => {
+        const lines: string[] = [];
+        const started = Date.now();
+        await expect(
+          openDockerSession({
+            host: unknown,
+            credentials: async () => ({ username: user as string, password: password as string }),
+            retry: { ...slowRetry, log: (line) => lines.push(line) },
+          }),
+        ).rejects.toThrow(/docker login to registry\.invalid:5000 failed: the host name does not resolve/);
+        expect(Date.now() - started).toBeLessThan(5_000);
+        expect(lines).toEqual([
+          expect.stringMatching(/^docker login registry\.invalid:5000: attempt 1 of 3 failed, not retried/),
+        ]);
+      });
+
+      it('ecr-push (the registry API, before any login)', async () => {
+        const started = Date.now();
+        await expect(run({ registry: unknown, retries: 2, retryDelayMs: 2000 })).rejects.toThrow(
+          /The registry host registry\.invalid:5000 does not resolve/,
+        );
+        expect(Date.now() - started).toBeLessThan(5_000);
+        expect(output.text()).toMatch(/attempt 1 of 3 failed, not retried/);
+        expect(output.text()).not.toMatch(/retrying/);
+      });
+
+      it('docker push', async () => {
+        const lines: string[] = [];
+        const ref = `${unknown}/${repository}:1.0.0`;
+        // The image the project's image.json names now (the first one lost its tag to the second).
+        const current = JSON.parse(readFileSync(join(root, 'dist', 'images', project, 'image.json'), 'utf8'));
+        const started = Date.now();
+        await expect(
+          applyPush({
+            imageId: current.imageId,
+            platform: 'linux/amd64',
+            configDigest: current.configDigest,
+            repository,
+            steps: [{ action: 'push', tag: '1.0.0', ref, replaces: null, reason: 'test' }],
+            remote: { kind: 'oci', describeTags: async () => [], readDigest: async () => null },
+            session: { env: {}, configDir: null, relogin: async () => undefined, dispose: () => undefined },
+            retry: { ...slowRetry, log: (line) => lines.push(line) },
+            pushTimeoutMs: 60_000,
+            secrets: () => [],
+            log: (line) => lines.push(line),
+          }),
+        ).rejects.toThrow(
+          /docker push registry\.invalid:5000\/\S+ failed: the registry host does not resolve \(.*no such host\)/,
+        );
+        expect(Date.now() - started).toBeLessThan(5_000);
+        expect(lines).toEqual([
+          expect.stringMatching(/^docker push \S+: attempt 1 of 3 failed, not retried/),
+        ]);
+      });
+    });
+
+    describe('credentials rotated in the middle of a run (registry.sh rotate-password)', () => {
+      // A registry of its own (the same registry.sh and docker-registry, from a sandbox copy of the scripts with
+      // its own state dir, port and env file): rotating the shared one's password would break every test that
+      // runs beside this file.
+      const sandbox = mkdtempSync(join(tmpdir(), 'rotate-registry-'));
+      const script = join(sandbox, 'repo', 'tools', 'scripts', 'registry.sh');
+      const envFile = join(sandbox, 'repo', 'tmp', 'services', 'registry.env');
+      let scriptEnv: NodeJS.ProcessEnv = {};
+      let rotationHost = '';
+      let rotationUser = '';
+      let originalPassword = '';
+      const originalEnv = () => readFileSync(envFile, 'utf8');
+      let envBefore = '';
+      const envValue = (name: string) => new RegExp(`^${name}=(.*)$`, 'm').exec(originalEnv())?.[1] ?? '';
+      const rotationRun = (extra: Partial<EcrPushExecutorSchema>) =>
+        run({
+          registry: rotationHost,
+          usernameEnv: 'ROTATION_REGISTRY_USER',
+          passwordEnv: 'ROTATION_REGISTRY_PASSWORD',
+          ...extra,
+        });
+
+      /** Synchronous on purpose: it runs inside the log line, so the push cannot start before it is done. */
+      const rotate = (): string => {
+        execFileSync('bash', [script, 'rotate-password'], {
+          encoding: 'utf8',
+          stdio: 'pipe',
+          env: scriptEnv,
+        });
+        const rotated = envValue('REGISTRY_PASSWORD');
+        expect(rotated).not.toBe(originalPassword);
+        return rotated;
+      };
+      const restore = () => {
+        execFileSync('bash', [script, 'rotate-password', '--password-stdin'], {
+          input: originalPassword,
+          stdio: 'pipe',
+          env: scriptEnv,
+        });
+        process.env['ROTATION_REGISTRY_PASSWORD'] = originalPassword;
+      };
+      /** Rotates once, when the executor says it logged in: between `docker login` and `docker push`. */
+      const rotateAfterLogin = (then: (rotated: string) => void) => {
+        const write = jest.mocked(process.stdout.write);
+        const inner = write.getMockImplementation() as (chunk: string | Uint8Array) => boolean;
+        let done = false;
+        write.mockImplementation((chunk: string | Uint8Array) => {
+          const result = inner(chunk);
+          if (!done && /logged in to /.test(chunk.toString())) {
+            done = true;
+            then(rotate());
+          }
+          return result;
+        });
+      };
+
+      beforeAll(async () => {
+        cpSync(join(__dirname, '..', '..', '..', 'scripts'), join(sandbox, 'repo', 'tools', 'scripts'), {
+          recursive: true,
+          filter: (src) => !src.endsWith('.spec.ts'),
+        });
+        scriptEnv = {
+          ...process.env,
+          VENTAS_STATE_DIR: join(sandbox, 'state'),
+          VENTAS_REGISTRY_PORT: String(await closedPort()),
+        };
+        execFileSync('bash', [script, 'start'], { stdio: 'pipe', env: scriptEnv });
+        rotationHost = envValue('REGISTRY_HOST');
+        rotationUser = envValue('REGISTRY_USER');
+        originalPassword = envValue('REGISTRY_PASSWORD');
+        process.env['ROTATION_REGISTRY_USER'] = rotationUser;
+        process.env['ROTATION_REGISTRY_PASSWORD'] = originalPassword;
+        envBefore = originalEnv();
+      });
+      afterEach(() => {
+        restore();
+        expect(originalEnv()).toBe(envBefore);
+      });
+      afterAll(() => {
+        execFileSync('bash', [script, 'stop'], { stdio: 'pipe', env: scriptEnv });
+        delete process.env['ROTATION_REGISTRY_USER'];
+        delete process.env['ROTATION_REGISTRY_PASSWORD'];
+        rmSync(sandbox, { recursive: true, force: true });
+      });
+
+      it('refused once, then the retry logs in again with the new password from the env var, and succeeds', async () => {
+        const rotatedRepository = `${repository}-rotated`;
+        let rotated = '';
+        rotateAfterLogin((next) => {
+          rotated = next;
+          // What CI would do: the secret store now hands out the new password through the same env var.
+          process.env['ROTATION_REGISTRY_PASSWORD'] = next;
+        });
+        await expect(rotationRun({ repository: rotatedRepository, tags: ['{version}'] })).resolves.toEqual({
+          success: true,
+        });
+        const text = output.text();
+        expect(text).toMatch(
+          /docker push \S+:1\.0\.0: attempt 1 of 3 failed \(.*(401 Unauthorized|unauthorized|authentication required).*\); retrying, 2 left/i,
+        );
+        expect(text).toContain('logging in again before the next attempt');
+        expect(text).toMatch(/pushed +\S+:1\.0\.0@sha256:[a-f0-9]{64} \(read back: equal/);
+        expect(text).not.toContain(rotated);
+        expect(leftoverLoginDirs().filter((name) => !loginDirsBefore.has(name))).toEqual([]);
+      });
+
+      it('refused again (the env var still holds the old password): stops with a clear error', async () => {
+        rotateAfterLogin(() => undefined);
+        const started = Date.now();
+        const error = (await rotationRun({ repository: `${repository}-refused`, tags: ['{version}'] }).catch(
+          (caught: Error) => caught,
+        )) as Error;
+        expect(error).toBeInstanceOf(Error);
+        expect(error.message).toMatch(
+          new RegExp(
+            `^docker push ${rotationHost.replace(/\./g, '\\.')}/\\S+:1\\.0\\.0 was refused \\(.*\\), and logging in again failed: docker login to ${rotationHost.replace(/\./g, '\\.')} was refused: wrong username or password for '${rotationUser}'`,
+          ),
+        );
+        expect(output.text().match(/logging in again/g)).toHaveLength(1);
+        expect(Date.now() - started).toBeLessThan(20_000);
+        expect(readJUnit(root, project).testsuite.testcase[0].failure.message).toMatch(
+          /logging in again failed/,
+        );
+      });
+    });
+
+    it('docker config with a credential helper (credHelpers): the registry API and docker push both use it', async () => {
+      const helperRepository = `${repository}-helper`;
+      pushedRepositories.add(helperRepository);
+      const fixture = credentialHelperFixture({
+        server: host as string,
+        username: user as string,
+        secret: password as string,
+      });
+      fixture.apply();
+      try {
+        await expect(
+          run({
+            repository: helperRepository,
+            tags: ['{version}'],
+            usernameEnv: undefined,
+            passwordEnv: undefined,
+          }),
+        ).resolves.toEqual({ success: true });
+        fixture.restore();
+        // Asked by the plugin (the registry API reads, once) and by the docker CLI (the push), the host on stdin.
+        expect(fixture.calls().length).toBeGreaterThanOrEqual(2);
+        expect(new Set(fixture.calls())).toEqual(new Set([host]));
+        expect(output.text()).not.toMatch(/logged in to|Login Succeeded/);
+        expect(output.text()).toMatch(/pushed +\S+:1\.0\.0@sha256:/);
+        for (const needle of [password as string, Buffer.from(`${user}:${password}`).toString('base64')]) {
+          expect(filesContaining(fixture.configDir, needle)).toEqual([]);
+          expect(filesContaining(fixture.binDir, needle)).toEqual([]);
+        }
+      } finally {
+        fixture.restore();
+        rmSync(fixture.binDir, { recursive: true, force: true });
+        rmSync(fixture.configDir, { recursive: true, force: true });
+      }
     });
 
     it('an arm64 image is refused before any network call', async () => {

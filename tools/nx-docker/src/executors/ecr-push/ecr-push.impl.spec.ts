@@ -1,4 +1,6 @@
 import type { ExecutorContext } from '@nx/devkit';
+import { XMLParser } from 'fast-xml-parser';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +9,7 @@ import { createAwsClients, EcrClient } from '../../lib/ecr/ecr-client';
 import { ensureImage } from '../../lib/image-manifest/ensure-image';
 import { writeImageManifest } from '../../lib/image-manifest/image-manifest';
 import { openDockerSession } from '../../lib/registry/docker-login';
+import { SmokeManifest, writeSmokeManifest } from '../../lib/report/smoke-manifest';
 import ecrPushExecutor from './ecr-push.impl';
 
 jest.mock('../../lib/docker/docker');
@@ -50,7 +53,12 @@ function fakeContext(): ExecutorContext {
   } as unknown as ExecutorContext;
 }
 
-function writeManifest(platform: string) {
+/** image.json as docker-build writes it, and (unless `smoke: null`) a passing smoke.json for the same image. */
+function writeManifest(
+  platform: string,
+  extra: { tags?: string[]; smoke?: Partial<SmokeManifest> | null } = {},
+) {
+  if (extra.smoke !== null) writeSmoke(extra.smoke);
   writeImageManifest(root, {
     version: 2,
     project: 'catalogo-service',
@@ -60,7 +68,7 @@ function writeManifest(platform: string) {
     manifestDigest: null,
     provenance: false,
     sourceDateEpoch: null,
-    tags: ['catalogo-service:1.0.0', 'catalogo-service:latest'],
+    tags: extra.tags ?? ['catalogo-service:1.0.0', 'catalogo-service:latest'],
     platform,
     sizeBytes: 1,
     builder: 'buildkit',
@@ -70,6 +78,42 @@ function writeManifest(platform: string) {
     archive: null,
   });
 }
+
+function writeSmoke(extra: Partial<SmokeManifest> = {}) {
+  writeSmokeManifest(root, {
+    version: 1,
+    project: 'catalogo-service',
+    imageId: IMAGE_ID,
+    image: 'catalogo-service:1.0.0',
+    platform: 'linux/amd64',
+    passed: true,
+    healthy: true,
+    testedAt: '2026-01-01T00:00:01.000Z',
+    checks: [],
+    timings: { structureMs: 1, timeToHealthyMs: 1, stopMs: 1, totalMs: 3 },
+    failure: null,
+    ...extra,
+  });
+}
+
+/** Everything the executor printed. */
+const printed = () =>
+  jest
+    .mocked(process.stdout.write)
+    .mock.calls.map(([chunk]) => String(chunk))
+    .join('');
+
+function readJUnit() {
+  const xml = readFileSync(join(root, 'dist', 'images', 'catalogo-service', 'push.junit.xml'), 'utf8');
+  return new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: '',
+    isArray: (name) => name === 'testcase',
+  }).parse(xml).testsuites;
+}
+
+/** Labels of the fake daemon's image (docker-build sets the revision one). */
+let imageLabels: Record<string, string> = {};
 
 function result(stdout = '') {
   return { command: 'docker', exitCode: 0, stdout, stderr: '', durationMs: 1, failed: false };
@@ -126,6 +170,7 @@ beforeEach(() => {
             Architecture: 'amd64',
             RepoTags: ['catalogo-service:1.0.0'],
             RepoDigests: [],
+            Config: { Labels: imageLabels },
           },
         ]),
       );
@@ -141,6 +186,7 @@ beforeEach(() => {
 
 afterEach(() => {
   pushedTags.clear();
+  imageLabels = {};
   rmSync(root, { recursive: true, force: true });
   if (savedRegion === undefined) delete process.env['AWS_REGION'];
   else process.env['AWS_REGION'] = savedRegion;
@@ -238,4 +284,129 @@ it('a digest read back that differs from the pushed one is an error', async () =
   await expect(ecrPushExecutor({ retries: 0 }, fakeContext())).rejects.toThrow(
     /the registry stores sha256:e+ for the tag, but docker pushed sha256:d+/,
   );
+});
+
+it('writes push.junit.xml: one passing case per tag', async () => {
+  writeManifest('linux/amd64');
+  await expect(ecrPushExecutor({}, fakeContext())).resolves.toEqual({ success: true });
+  const junit = readJUnit();
+  expect(junit).toEqual(expect.objectContaining({ name: 'ecr-push', tests: '2', failures: '0' }));
+  expect(junit.testsuite.testcase.map((entry: { name: string }) => entry.name)).toEqual([
+    'catalogo-service:1.0.0',
+    'catalogo-service:latest',
+  ]);
+});
+
+it('a failed push: push.junit.xml names the failure, and the error still reaches Nx', async () => {
+  writeManifest('linux/amd64');
+  ecr.readDigest.mockResolvedValue(`sha256:${'e'.repeat(64)}`);
+  await expect(ecrPushExecutor({ retries: 0 }, fakeContext())).rejects.toThrow(/the registry stores/);
+  const junit = readJUnit();
+  expect(junit).toEqual(expect.objectContaining({ tests: '2', failures: '2' }));
+  expect(junit.testsuite.testcase[0].failure.message).toMatch(
+    /^After pushing .*:1\.0\.0 the registry stores sha256:e+/,
+  );
+  expect(junit.testsuite.testcase[1].failure.message).toMatch(/^not pushed: the push stopped at 1\.0\.0/);
+});
+
+describe('nothing untested ships', () => {
+  const shortId = '111111111111';
+
+  it.each<[string, Partial<SmokeManifest> | null, RegExp, string]>([
+    [
+      'no smoke.json',
+      null,
+      /it has not been smoke-tested \(no dist\/images\/catalogo-service\/smoke\.json\)/,
+      'nx run catalogo-service:smoke-test',
+    ],
+    [
+      'a failed smoke test',
+      { passed: false, failure: { check: 'healthy', message: 'not healthy after 60 s' } },
+      /its smoke test failed \(healthy: not healthy after 60 s\)/,
+      'nx run catalogo-service:smoke-test',
+    ],
+    [
+      'a smoke test of another image',
+      { imageId: `sha256:${'9'.repeat(64)}` },
+      /smoke\.json is the smoke test of another image \(999999999999, tested 2026-01-01T00:00:01\.000Z\)/,
+      'nx run catalogo-service:smoke-test --skip-nx-cache',
+    ],
+  ])(
+    '%s: refused before any network call, naming the project, the image and the fix',
+    async (_name, smoke, reason, command) => {
+      writeManifest('linux/amd64', { smoke });
+      await expect(ecrPushExecutor({}, fakeContext())).resolves.toEqual({ success: false });
+      expect(printed()).toContain(
+        `ERROR: Refusing to push catalogo-service (catalogo-service:1.0.0, ${shortId}): `,
+      );
+      expect(printed()).toMatch(reason);
+      expect(printed()).toContain(`Hint: run '${command}', then push again.`);
+      expect(EcrClientMock).not.toHaveBeenCalled();
+      expect(runDockerMock).not.toHaveBeenCalled();
+      const junit = readJUnit();
+      expect(junit).toEqual(expect.objectContaining({ tests: '2', failures: '2' }));
+      for (const entry of junit.testsuite.testcase) {
+        expect(entry.failure.message).toMatch(reason);
+        expect(entry.failure.message).toContain(`Run '${command}'.`);
+      }
+    },
+  );
+
+  it('dryRun still plans, and says the push would be refused', async () => {
+    writeManifest('linux/amd64', { smoke: null });
+    await expect(ecrPushExecutor({ dryRun: true }, fakeContext())).resolves.toEqual({ success: false });
+    expect(printed()).toMatch(/plan \(dry run, nothing is pushed\)/);
+    expect(printed()).toMatch(/push +\S+:1\.0\.0 +not in the registry yet/);
+    expect(printed()).toMatch(
+      /ERROR: the push would be refused: Refusing to push catalogo-service \(catalogo-service:1\.0\.0, 111111111111\): it has not been smoke-tested/,
+    );
+    expect(runDockerMock.mock.calls.some(([args]) => args[0] === 'push' || args[0] === 'tag')).toBe(false);
+    expect(existsSync(join(root, 'dist', 'images', 'catalogo-service', 'push.junit.xml'))).toBe(false);
+  });
+});
+
+describe('git tags name the commit being shipped (HEAD), not the one a cached build ran at', () => {
+  /** A temp git repository as the workspace: commit A, then commit B. */
+  function gitCommit(message: string): string {
+    const git = (...args: string[]) =>
+      execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], {
+        cwd: root,
+        encoding: 'utf8',
+        env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', HOME: root },
+      }).trim();
+    if (!existsSync(join(root, '.git'))) git('init', '--quiet');
+    git('commit', '--quiet', '--allow-empty', '-m', message);
+    return git('rev-parse', 'HEAD');
+  }
+
+  it('image.json written at commit A (a cache hit at B): the pushed tags carry B, and one line says so', async () => {
+    const a = gitCommit('A');
+    // docker-build at A rendered `sha-{gitShortSha}` and labelled the image with A.
+    writeManifest('linux/amd64', {
+      tags: [`catalogo-service:sha-${a.slice(0, 7)}`, 'catalogo-service:1.0.0'],
+    });
+    imageLabels = { 'org.opencontainers.image.revision': a };
+    const b = gitCommit('B: a README change, no input of the image');
+
+    await expect(ecrPushExecutor({}, fakeContext())).resolves.toEqual({ success: true });
+    const pushes = runDockerMock.mock.calls.filter(([args]) => args[0] === 'push').map(([args]) => args[1]);
+    expect(pushes).toEqual([
+      `${HOST}/catalogo-service:sha-${b.slice(0, 7)}`,
+      `${HOST}/catalogo-service:1.0.0`,
+    ]);
+    expect(printed()).toContain(
+      `note: the image was built at commit ${a.slice(0, 7)} and HEAD is ${b.slice(0, 7)}: its inputs did not change since`,
+    );
+  });
+
+  it('the tags option renders {gitShortSha} from HEAD at push time', async () => {
+    gitCommit('A');
+    writeManifest('linux/amd64');
+    const b = gitCommit('B');
+    await expect(ecrPushExecutor({ tags: ['{gitShortSha}', '{gitSha}'] }, fakeContext())).resolves.toEqual({
+      success: true,
+    });
+    const pushes = runDockerMock.mock.calls.filter(([args]) => args[0] === 'push').map(([args]) => args[1]);
+    expect(pushes).toEqual([`${HOST}/catalogo-service:${b.slice(0, 7)}`, `${HOST}/catalogo-service:${b}`]);
+  });
 });

@@ -252,4 +252,18 @@ describe('ecrError', () => {
     const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
     expect(ecrError('ecr:X', refused)).toBeInstanceOf(TransientError);
   });
+
+  it('an endpoint whose host does not resolve is not transient, and says so', () => {
+    const unknown = Object.assign(new Error('getaddrinfo ENOTFOUND ecr.invalid'), { code: 'ENOTFOUND' });
+    const error = ecrError('ecr:DescribeRepositories', unknown);
+    expect(error).not.toBeInstanceOf(TransientError);
+    expect(error.message).toMatch(
+      /^ecr:DescribeRepositories failed: the endpoint's host name does not resolve/,
+    );
+  });
+
+  it('a 429 answer is transient, another 4xx is not', () => {
+    expect(ecrError('ecr:X', awsError('TooManyRequestsException', 429))).toBeInstanceOf(TransientError);
+    expect(ecrError('ecr:X', awsError('SomethingInvalid', 404))).not.toBeInstanceOf(TransientError);
+  });
 });

@@ -11,7 +11,7 @@ import {
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { NxDockerError } from '../errors';
 import { MANIFEST_ACCEPT, parseManifest, pickPlatform } from '../registry/manifest';
-import { TransientError } from '../registry/retry';
+import { classifyHttpStatus, TransientError } from '../registry/retry';
 import { RegistryCredentials, RemoteRegistry, RemoteTag } from '../registry/types';
 
 /**
@@ -285,11 +285,18 @@ export function ecrError(operation: string, error: unknown): Error {
   }
   const status = (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
   const code = (error as { code?: string })?.code ?? '';
+  // A host name that does not exist (a typo in endpoint or region) never resolves by waiting: not retried.
+  if (code === 'ENOTFOUND' || /\bENOTFOUND\b/.test(message)) {
+    return new NxDockerError(`${operation} failed: the endpoint's host name does not resolve (${message}).`, {
+      hint: 'Check the region and the endpoint (ECR_ENDPOINT_URL / endpoint). A name that does not resolve is not retried.',
+      cause: error,
+    });
+  }
   if (
-    (status !== undefined && status >= 500) ||
+    (status !== undefined && classifyHttpStatus(status) === 'transient') ||
     name === 'ThrottlingException' ||
     name === 'TimeoutError' ||
-    /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|EAI_AGAIN/.test(`${code} ${message}`)
+    /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EAI_AGAIN/.test(`${code} ${message}`)
   ) {
     return new TransientError(`${operation} failed: ${name || 'network error'}: ${message}`, {
       hint: 'Check that the ECR endpoint is reachable (ECR_ENDPOINT_URL / endpoint), then run again.',

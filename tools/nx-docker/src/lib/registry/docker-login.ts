@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runDocker } from '../docker/docker';
 import { NxDockerError } from '../errors';
-import { classifyDockerFailure, redact, RetryOptions, TransientError, withRetry } from './retry';
+import { classifyDockerFailure, lastLine, redact, RetryOptions, TransientError, withRetry } from './retry';
 import { RegistryCredentials } from './types';
 
 /**
@@ -71,22 +71,27 @@ async function dockerLogin(
     timeoutMs: 60_000,
   });
   if (!result.failed) return;
-  const output = redact(`${result.stderr}\n${result.stdout}`.trim(), [credentials.password]);
-  const kind = classifyDockerFailure(output);
-  const message = `docker login to ${host} as '${credentials.username}' failed: ${lastLine(output)}`;
-  if (kind === 'credentials') {
-    throw new NxDockerError(
-      `docker login to ${host} was refused: wrong username or password for '${credentials.username}'.`,
-      {
-        hint: 'Check the credentials (for ECR: the AWS identity needs ecr:GetAuthorizationToken).',
-      },
-    );
+  // docker writes its error to stderr; stdout only says "Login Succeeded" or warnings.
+  const stderr = redact(result.stderr.trim(), [credentials.password]);
+  const cause =
+    lastLine(stderr || redact(result.stdout, [credentials.password])) || `exit code ${result.exitCode}`;
+  const message = `docker login to ${host} as '${credentials.username}' failed: ${cause}`;
+  switch (classifyDockerFailure(stderr)) {
+    case 'credentials':
+    case 'denied':
+      throw new NxDockerError(
+        `docker login to ${host} was refused: wrong username or password for '${credentials.username}'.`,
+        {
+          hint: 'Check the credentials (for ECR: the AWS identity needs ecr:GetAuthorizationToken).',
+        },
+      );
+    case 'unknown-host':
+      throw new NxDockerError(`docker login to ${host} failed: the host name does not resolve (${cause}).`, {
+        hint: 'Check the "registry" option (host[:port]). A name that does not resolve is not retried.',
+      });
+    case 'transient':
+      throw new TransientError(message);
+    default:
+      throw new NxDockerError(message, { hint: `Command: ${result.command}` });
   }
-  if (kind === 'transient' || kind === 'expired') throw new TransientError(message);
-  throw new NxDockerError(message, { hint: `Command: ${result.command}` });
-}
-
-function lastLine(text: string): string {
-  const lines = text.split('\n').filter((line) => line.trim());
-  return lines[lines.length - 1] ?? 'no output';
 }

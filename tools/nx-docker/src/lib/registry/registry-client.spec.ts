@@ -145,3 +145,101 @@ it('a closed port is transient and names the registry', async () => {
     ),
   );
 });
+
+it('another 4xx answer is not transient: it fails at once with the status', async () => {
+  const registry = fakeRegistry('basic', 400);
+  const host = await registry.start();
+  try {
+    const client = new OciRegistryClient({
+      host,
+      scheme: 'http',
+      credentials: { username: 'u', password: 'p' },
+      platform: 'linux/amd64',
+    });
+    const error = await client.describeTags('app', ['1.0.0']).catch((e) => e);
+    expect(error).toBeInstanceOf(NxDockerError);
+    expect(error).not.toBeInstanceOf(TransientError);
+    expect(error.message).toMatch(/answered 400 Bad Request\.\nHint: A 4xx answer is not retried/);
+  } finally {
+    await registry.stop();
+  }
+});
+
+describe('network failures', () => {
+  /** A fetch that fails as undici does: `fetch failed` with the system error as its cause. */
+  const failingFetch = (code: string) =>
+    jest.fn(async () => {
+      throw Object.assign(new TypeError('fetch failed'), {
+        cause: Object.assign(new Error(`getaddrinfo ${code} registry.invalid`), { code }),
+      });
+    });
+
+  it('a host that does not resolve (ENOTFOUND) is not transient and says so', async () => {
+    const fetch = failingFetch('ENOTFOUND');
+    const client = new OciRegistryClient({
+      host: 'registry.invalid:5000',
+      scheme: 'https',
+      credentials: null,
+      platform: 'linux/amd64',
+      fetch: fetch as unknown as typeof globalThis.fetch,
+    });
+    const error = await client.readDigest('app', '1.0.0').catch((e) => e);
+    expect(error).toBeInstanceOf(NxDockerError);
+    expect(error).not.toBeInstanceOf(TransientError);
+    expect(error.message).toMatch(
+      /^The registry host registry\.invalid:5000 does not resolve \(HEAD .*: ENOTFOUND\)/,
+    );
+    expect(fetch).toHaveBeenCalledTimes(1);
+  });
+
+  it('a resolver that did not answer (EAI_AGAIN) is transient', async () => {
+    const client = new OciRegistryClient({
+      host: 'registry.example:5000',
+      scheme: 'https',
+      credentials: null,
+      platform: 'linux/amd64',
+      fetch: failingFetch('EAI_AGAIN') as unknown as typeof globalThis.fetch,
+    });
+    await expect(client.readDigest('app', '1.0.0')).rejects.toBeInstanceOf(TransientError);
+  });
+});
+
+describe('credentials read from their source', () => {
+  const registry = fakeRegistry('basic');
+  let host: string;
+  beforeAll(async () => {
+    host = await registry.start();
+  });
+  afterAll(() => registry.stop());
+
+  it('a refusal reads the credentials again (a rotated password) and succeeds with the new ones', async () => {
+    const passwords = ['rotated-away', 'p'];
+    const source = jest.fn(async () => ({ username: 'u', password: passwords.shift() ?? 'p' }));
+    const client = new OciRegistryClient({
+      host,
+      scheme: 'http',
+      credentials: source,
+      platform: 'linux/amd64',
+    });
+    await expect(client.readDigest('app', '1.0.0')).resolves.toBe(DIGEST);
+    expect(source).toHaveBeenCalledTimes(2);
+    // The new credentials are kept: the next request needs no second look.
+    await expect(client.readDigest('app', '1.0.0')).resolves.toBe(DIGEST);
+    expect(source).toHaveBeenCalledTimes(2);
+  });
+
+  it('refused again with what the source holds now: a clear error, not transient', async () => {
+    const source = jest.fn(async () => ({ username: 'u', password: 'still-wrong' }));
+    const client = new OciRegistryClient({
+      host,
+      scheme: 'http',
+      credentials: source,
+      platform: 'linux/amd64',
+    });
+    const error = await client.readDigest('app', '1.0.0').catch((e) => e);
+    expect(error).toBeInstanceOf(NxDockerError);
+    expect(error).not.toBeInstanceOf(TransientError);
+    expect(error.message).toMatch(/refused the credentials of user 'u'/);
+    expect(source).toHaveBeenCalledTimes(2);
+  });
+});

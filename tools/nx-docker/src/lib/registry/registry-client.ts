@@ -1,19 +1,22 @@
 import { NxDockerError } from '../errors';
 import { MANIFEST_ACCEPT, parseManifest, pickPlatform } from './manifest';
-import { TransientError } from './retry';
-import { RegistryCredentials, RemoteRegistry, RemoteTag } from './types';
+import { classifyHttpStatus, classifyNetworkFailure, TransientError } from './retry';
+import { CredentialsSource, RegistryCredentials, RemoteRegistry, RemoteTag } from './types';
 
 /**
  * Read-only client of the OCI distribution HTTP API (`/v2/<name>/manifests/<ref>`): enough to know
  * which digest a tag holds. Handles both auth schemes registries use: `Basic` directly and the
- * `Bearer` token challenge (realm, service, scope). Transient failures (connection refused, timeouts,
- * 5xx, 429) are TransientError, to be retried by the caller; a 401 with credentials is a clear error.
+ * `Bearer` token challenge (realm, service, scope). Transient failures (connection refused or reset, timeouts,
+ * 5xx, 429) are TransientError, to be retried by the caller; an unknown host, a 403 and other 4xx are clear
+ * errors at once. A 401 with credentials reads them once more from their source (a rotated password in the env
+ * var, a credential helper's new token) and tries again; refused again, it is a clear error.
  */
 export interface OciRegistryOptions {
   /** host[:port], as in the image reference. */
   host: string;
   scheme: 'http' | 'https';
-  credentials: RegistryCredentials | null;
+  /** Fixed credentials, or a source read at the first challenge and once more after a refusal. */
+  credentials: RegistryCredentials | null | CredentialsSource;
   platform: string;
   timeoutMs?: number;
   fetch?: typeof fetch;
@@ -23,9 +26,14 @@ export class OciRegistryClient implements RemoteRegistry {
   readonly kind = 'oci' as const;
   private readonly fetchImpl: typeof fetch;
   private readonly tokens = new Map<string, string>();
+  private readonly source: CredentialsSource;
+  /** undefined until first read from the source. */
+  private credentials: RegistryCredentials | null | undefined;
 
   constructor(private readonly options: OciRegistryOptions) {
     this.fetchImpl = options.fetch ?? fetch;
+    const given = options.credentials;
+    this.source = typeof given === 'function' ? given : async () => given;
   }
 
   async describeTags(repository: string, tags: string[]): Promise<RemoteTag[]> {
@@ -72,25 +80,46 @@ export class OciRegistryClient implements RemoteRegistry {
     let response = await this.send(method, url, this.authorizationFor(scope));
     if (response.status === 401) {
       const challenge = response.headers.get('www-authenticate') ?? '';
-      const authorization = await this.answerChallenge(challenge, scope);
-      response = await this.send(method, url, authorization);
+      const first = await this.currentCredentials();
+      response = await this.send(method, url, await this.answerChallenge(challenge, scope, first));
+      if (response.status === 401 && first) {
+        // Refused: the password may have been rotated (or the token renewed) since it was read. Once more.
+        this.credentials = await this.source();
+        const second = this.credentials;
+        if (second && (second.username !== first.username || second.password !== first.password)) {
+          this.tokens.clear();
+          response = await this.send(method, url, await this.answerChallenge(challenge, scope, second));
+        }
+      }
       if (response.status === 401) {
+        const credentials = this.credentials ?? null;
         throw new NxDockerError(
-          `The registry ${this.options.host} refused the credentials${this.options.credentials ? ` of user '${this.options.credentials.username}'` : ''} (401 Unauthorized on ${method} ${url}).`,
-          { hint: credentialsHint(this.options.credentials) },
+          `The registry ${this.options.host} refused the credentials${credentials ? ` of user '${credentials.username}'` : ''} (401 Unauthorized on ${method} ${url}).`,
+          { hint: credentialsHint(credentials) },
         );
       }
     }
     if (response.status === 404 || response.ok) return response;
-    if (response.status >= 500 || response.status === 429 || response.status === 408) {
-      throw new TransientError(`${method} ${url} answered ${response.status} ${response.statusText}`);
+    switch (classifyHttpStatus(response.status)) {
+      case 'transient':
+        throw new TransientError(`${method} ${url} answered ${response.status} ${response.statusText}`);
+      case 'denied':
+        throw new NxDockerError(
+          `The registry ${this.options.host} denied ${method} ${url} (403 Forbidden).`,
+          {
+            hint: 'The user may read nothing in this repository: check its permissions.',
+          },
+        );
+      default:
+        throw new NxDockerError(`${method} ${url} answered ${response.status} ${response.statusText}.`, {
+          hint: 'A 4xx answer is not retried: check the registry, the repository name and the credentials.',
+        });
     }
-    if (response.status === 403) {
-      throw new NxDockerError(`The registry ${this.options.host} denied ${method} ${url} (403 Forbidden).`, {
-        hint: 'The user may read nothing in this repository: check its permissions.',
-      });
-    }
-    throw new NxDockerError(`${method} ${url} answered ${response.status} ${response.statusText}.`);
+  }
+
+  private async currentCredentials(): Promise<RegistryCredentials | null> {
+    if (this.credentials === undefined) this.credentials = await this.source();
+    return this.credentials;
   }
 
   private authorizationFor(scope: string): string | undefined {
@@ -98,8 +127,11 @@ export class OciRegistryClient implements RemoteRegistry {
     return token;
   }
 
-  private async answerChallenge(challenge: string, scope: string): Promise<string | undefined> {
-    const credentials = this.options.credentials;
+  private async answerChallenge(
+    challenge: string,
+    scope: string,
+    credentials: RegistryCredentials | null,
+  ): Promise<string | undefined> {
     const basic = credentials
       ? `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`
       : undefined;
@@ -131,7 +163,7 @@ export class OciRegistryClient implements RemoteRegistry {
           },
         );
       }
-      if (response.status >= 500)
+      if (classifyHttpStatus(response.status) === 'transient')
         throw new TransientError(`token request to ${tokenUrl.host} answered ${response.status}`);
       if (!response.ok)
         throw new NxDockerError(`The token service of ${this.options.host} answered ${response.status}.`);
@@ -157,14 +189,41 @@ export class OciRegistryClient implements RemoteRegistry {
         signal: AbortSignal.timeout(this.options.timeoutMs ?? 15_000),
       });
     } catch (error) {
-      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-      const reason = cause?.code ?? cause?.message ?? (error as Error).name ?? 'network error';
-      throw new TransientError(`${method} ${url} failed: ${reason}`, {
-        hint: `Is the registry ${this.options.host} running and reachable?`,
+      const code = networkFailureCode(error);
+      if (classifyNetworkFailure(code) === 'unknown-host') {
+        throw new NxDockerError(
+          `The registry host ${this.options.host} does not resolve (${method} ${url}: ${code}).`,
+          {
+            hint: 'Check the "registry" option (host[:port]). A name that does not resolve is not retried.',
+            cause: error,
+          },
+        );
+      }
+      if (classifyNetworkFailure(code) === 'transient') {
+        throw new TransientError(`${method} ${url} failed: ${code}`, {
+          hint: `Is the registry ${this.options.host} running and reachable?`,
+          cause: error,
+        });
+      }
+      throw new NxDockerError(`${method} ${url} failed: ${code}`, {
+        hint: `Check the registry address and its scheme (${this.options.scheme}; "insecure" selects http).`,
         cause: error,
       });
     }
   }
+}
+
+/** `fetch failed` hides the reason in its cause: ECONNREFUSED, ENOTFOUND, UND_ERR_SOCKET …; or TimeoutError. */
+export function networkFailureCode(error: unknown): string {
+  const cause = (error as { cause?: { code?: string; message?: string; errors?: { code?: string }[] } })
+    .cause;
+  return (
+    cause?.code ??
+    cause?.errors?.find((inner) => inner.code)?.code ??
+    cause?.message ??
+    (error as Error).name ??
+    'network error'
+  );
 }
 
 function credentialsHint(credentials: RegistryCredentials | null): string {

@@ -3,13 +3,18 @@ import { NxDockerError } from '../errors';
 
 /**
  * Bounded retries with exponential backoff for registry work. Only errors marked transient are
- * retried; anything else (wrong credentials, a conflict) fails at once. When the budget is spent the
- * caller gets one clear error that says what was tried, how often, and the last cause.
+ * retried; anything else (an unknown host, refused credentials, a 4xx, a conflict) fails at once, and the
+ * log says which attempt it was. When the budget is spent the caller gets one clear error that says what
+ * was tried, how often, and the last cause.
  */
 export class TransientError extends NxDockerError {
-  constructor(message: string, options: { hint?: string; cause?: unknown } = {}) {
+  /** Log in again before the next attempt (an expired token, a lost or refused login). */
+  readonly relogin: boolean;
+
+  constructor(message: string, options: { hint?: string; cause?: unknown; relogin?: boolean } = {}) {
     super(message, options);
     this.name = 'TransientError';
+    this.relogin = options.relogin ?? false;
   }
 }
 
@@ -24,6 +29,7 @@ export interface RetryOptions {
 }
 
 export async function withRetry<T>(what: string, run: () => Promise<T>, options: RetryOptions): Promise<T> {
+  const attempts = options.retries + 1;
   try {
     return await pRetry(run, {
       retries: options.retries,
@@ -32,19 +38,25 @@ export async function withRetry<T>(what: string, run: () => Promise<T>, options:
       factor: 2,
       shouldRetry: ({ error }) => error instanceof TransientError,
       onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
-        if (!(error instanceof TransientError) || retriesLeft === 0) return;
+        if (!(error instanceof TransientError)) {
+          options.log?.(
+            `${what}: attempt ${attemptNumber} of ${attempts} failed, not retried (${firstLine(error.message)})`,
+          );
+          return;
+        }
+        if (retriesLeft === 0) return;
         options.log?.(
-          `${what}: attempt ${attemptNumber} failed (${firstLine(error.message)}); retrying, ${retriesLeft} left`,
+          `${what}: attempt ${attemptNumber} of ${attempts} failed (${firstLine(error.message)}); retrying, ${retriesLeft} left`,
         );
         await options.beforeRetry?.(error);
       },
     });
   } catch (error) {
     if (error instanceof TransientError) {
-      throw new NxDockerError(
-        `${what} failed after ${options.retries + 1} attempts: ${firstLine(error.message)}`,
-        { hint: error.hint ?? 'Check that the registry is reachable, then run again.', cause: error },
-      );
+      throw new NxDockerError(`${what} failed after ${attempts} attempts: ${firstLine(error.message)}`, {
+        hint: error.hint ?? 'Check that the registry is reachable, then run again.',
+        cause: error,
+      });
     }
     throw error;
   }
@@ -54,38 +66,101 @@ function firstLine(text: string): string {
   return text.split('\n')[0];
 }
 
-/** Docker CLI output that means "try again": network trouble, 5xx, and the login race of ECR. */
+/**
+ * What a failed registry call means, and so whether it is retried. Only `transient` failures (timeouts,
+ * connection resets and refusals, 5xx, 429) are retried as they are; `expired` and `login-required` are retried
+ * after a fresh login; `credentials` gets one fresh login (a rotated password, a revoked token), and a second
+ * refusal stops; the rest are permanent and fail at once with their cause.
+ */
+export type FailureKind =
+  'transient' | 'expired' | 'login-required' | 'credentials' | 'denied' | 'unknown-host' | 'other';
+
+/** Docker CLI output of a name that does not exist (NXDOMAIN): a typo, never fixed by waiting. */
+const UNKNOWN_HOST_OUTPUT = [
+  /no such host/i,
+  /\bENOTFOUND\b/,
+  /name or service not known/i,
+  /nodename nor servname/i,
+];
+
+/**
+ * Docker CLI output that means "try again". The resolver failing to answer (`server misbehaving` is SERVFAIL;
+ * `lookup …: i/o timeout`) is a timeout of the DNS server, not an answer about the name, so it is transient,
+ * like EAI_AGAIN below. EOF is the registry closing the connection mid-request: a reset.
+ */
 const TRANSIENT_DOCKER_OUTPUT = [
   /connection refused/i,
   /connection reset/i,
+  /broken pipe/i,
   /i\/o timeout/i,
   /timed? ?out/i,
-  /TLS handshake/i,
-  /\bEOF\b/,
-  /no such host/i,
-  /\b50[0234]\b/,
-  /internal server error|bad gateway|service unavailable|gateway timeout/i,
-  /too many requests|toomanyrequests|\b429\b/i,
-  /no basic auth credentials/i,
+  /deadline exceeded/i,
   /net\/http: request canceled/i,
+  /server misbehaving/i,
+  /\bEAI_AGAIN\b/,
+  /\bEOF\b/,
+  /(?:status|code)[:= ]+(?:5\d\d|429|408)\b/i,
+  /\b(?:5\d\d|429|408) (?:[A-Z][a-z]+ ?)+/,
+  /internal server error|bad gateway|service unavailable|gateway time-?out/i,
+  /too many requests|toomanyrequests/i,
 ];
 
-/** Output that means the credentials are wrong: never retried (an endless loop would lock accounts). */
+/** Output that means the credentials were refused (401): one fresh login, never a loop (it would lock accounts). */
 const CREDENTIAL_DOCKER_OUTPUT = [
   /unauthorized/i,
   /incorrect username or password/i,
   /authentication required/i,
   /\b401\b/,
-  /denied/i,
 ];
 
-export type DockerFailureKind = 'transient' | 'credentials' | 'expired' | 'other';
+/** Output that means "not allowed" (403): a permission, which a fresh login does not change. */
+const DENIED_DOCKER_OUTPUT = [/\bdenied\b/i, /\b403\b/, /forbidden/i];
 
-export function classifyDockerFailure(output: string): DockerFailureKind {
-  if (/authorization token has expired|token.*expired/i.test(output)) return 'expired';
-  if (/no basic auth credentials/i.test(output)) return 'transient';
-  if (CREDENTIAL_DOCKER_OUTPUT.some((pattern) => pattern.test(output))) return 'credentials';
-  if (TRANSIENT_DOCKER_OUTPUT.some((pattern) => pattern.test(output))) return 'transient';
+/**
+ * Pure: the kind of a failed docker CLI call, from what it wrote to stderr (where docker writes its error;
+ * stdout holds the progress output, whose layer sizes and "Retrying in" lines must not decide anything).
+ */
+export function classifyDockerFailure(stderr: string): FailureKind {
+  if (/authorization token has expired|token.*expired/i.test(stderr)) return 'expired';
+  if (/no basic auth credentials/i.test(stderr)) return 'login-required';
+  if (CREDENTIAL_DOCKER_OUTPUT.some((pattern) => pattern.test(stderr))) return 'credentials';
+  if (DENIED_DOCKER_OUTPUT.some((pattern) => pattern.test(stderr))) return 'denied';
+  if (UNKNOWN_HOST_OUTPUT.some((pattern) => pattern.test(stderr))) return 'unknown-host';
+  if (TRANSIENT_DOCKER_OUTPUT.some((pattern) => pattern.test(stderr))) return 'transient';
+  return 'other';
+}
+
+/** Network error codes (Node, undici) that mean "try again": timeouts, resets, refusals. */
+const TRANSIENT_NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ESOCKETTIMEDOUT',
+  'TimeoutError',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+  'UND_ERR_SOCKET',
+  // getaddrinfo's "temporary failure in name resolution": the resolver did not answer (a timeout or SERVFAIL),
+  // which says nothing about the name; ENOTFOUND is the answer "no such name".
+  'EAI_AGAIN',
+]);
+
+/**
+ * Pure: the kind of a failed HTTP request from its error code. ENOTFOUND is a name that does not exist;
+ * anything not listed (TLS certificate errors, EPROTO from HTTPS to an HTTP port, EHOSTUNREACH) is permanent.
+ */
+export function classifyNetworkFailure(code: string): FailureKind {
+  if (code === 'ENOTFOUND') return 'unknown-host';
+  return TRANSIENT_NETWORK_CODES.has(code) ? 'transient' : 'other';
+}
+
+/** Pure: the kind of an HTTP answer that is not a success (404 is an answer, never passed here). */
+export function classifyHttpStatus(status: number): FailureKind {
+  if (status >= 500 || status === 429 || status === 408) return 'transient';
+  if (status === 401) return 'credentials';
+  if (status === 403) return 'denied';
   return 'other';
 }
 
@@ -96,4 +171,10 @@ export function redact(text: string, secrets: (string | undefined | null)[]): st
     if (secret && secret.length >= 4) out = out.split(secret).join('***');
   }
   return out;
+}
+
+/** The last non-empty line of a text, trimmed ('' when there is none). */
+export function lastLine(text: string): string {
+  const lines = text.split('\n').filter((line) => line.trim());
+  return lines[lines.length - 1]?.trim() ?? '';
 }

@@ -32,3 +32,6 @@ export interface RegistryCredentials {
   username: string;
   password: string;
 }
+
+/** Reads the credentials where they live now (an env var, the docker config or its credential helper). */
+export type CredentialsSource = () => Promise<RegistryCredentials | null>;

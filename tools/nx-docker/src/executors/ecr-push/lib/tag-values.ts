@@ -1,30 +1,20 @@
 import { execa } from 'execa';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { renderTags, tagOf, TagValues } from '../../../lib/tags/tags';
+import type { TagValues } from '../../../lib/tags/tags';
 import type { NormalizedEcrPushOptions } from './normalize-options';
 
 /**
- * The tag names to push. Without templates: the tags image.json holds (docker-build rendered them from
- * the same templates, so the registry gets exactly what was built and smoke-tested). With templates:
- * rendered by the shared `renderTags`, against the registry repository.
+ * The effects of tag naming, gathered once per push: the project's package.json version and the commit being
+ * shipped, which is the workspace's git HEAD now (not the commit a cached docker-build ran at). Pure naming
+ * is in push-tags.ts.
  */
-export async function resolveTagNames(
-  options: NormalizedEcrPushOptions,
-  manifestTags: string[],
-  repositoryUri: string,
-): Promise<string[]> {
-  if (!options.tagTemplates) return [...new Set(manifestTags.map(tagOf))];
-  const refs = renderTags(options.tagTemplates, await gatherTagValues(options), repositoryUri);
-  return refs.map(tagOf);
-}
-
-async function gatherTagValues(options: NormalizedEcrPushOptions): Promise<TagValues> {
+export async function gatherTagValues(options: NormalizedEcrPushOptions): Promise<TagValues> {
   return {
     projectName: options.projectName,
     version:
       options.version ?? packageVersion(join(options.workspaceRoot, options.projectRoot, 'package.json')),
-    gitSha: process.env['GIT_SHA'] || (await gitHead(options.workspaceRoot)),
+    gitSha: await gitHead(options.workspaceRoot),
   };
 }
 
@@ -38,7 +28,13 @@ function packageVersion(path: string): string | null {
   }
 }
 
-async function gitHead(cwd: string): Promise<string | null> {
-  const result = await execa('git', ['rev-parse', 'HEAD'], { cwd, reject: false });
-  return result.failed ? null : String(result.stdout).trim() || null;
+/** `git rev-parse HEAD` in the workspace; null outside a repository or before the first commit. */
+export async function gitHead(cwd: string): Promise<string | null> {
+  const result = await execa('git', ['rev-parse', '--verify', '--quiet', 'HEAD'], {
+    cwd,
+    reject: false,
+    timeout: 10_000,
+  });
+  const sha = String(result.stdout ?? '').trim();
+  return !result.failed && /^[0-9a-f]{40,64}$/.test(sha) ? sha : null;
 }
