@@ -6,8 +6,9 @@ export {
   writeImageManifest,
   imageManifestPath,
   IMAGE_MANIFEST_VERSION,
+  describeEarlierBuild,
 } from './lib/image-manifest/image-manifest';
-export type { ImageManifest } from './lib/image-manifest/image-manifest';
+export type { ImageManifest, ImageInputs } from './lib/image-manifest/image-manifest';
 export { ensureImage } from './lib/image-manifest/ensure-image';
 export { NxDockerError } from './lib/errors';
 export { initGenerator } from './generators/init/init';

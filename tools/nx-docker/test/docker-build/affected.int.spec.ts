@@ -192,6 +192,8 @@ describe('the base image is an input', () => {
     const run = await nx(root, ['run-many', '-t', 'docker-build', '--outputStyle=static']);
     if (run.exitCode !== 0) throw new Error(`nx run-many failed:\n${run.output}`);
     expect(rebuilt(before)).toEqual([ON_BASE_IMAGE]);
+    // Its summary says why, from the input hashes in the image.json it replaces.
+    expect(run.output).toContain(`· built: the base image (${baseImageOf(prefix)}) changed, replaces `);
     expect(readImageManifest(root, ON_BASE_IMAGE).baseImage).toEqual({
       ref: baseImageOf(prefix),
       id: newBase,

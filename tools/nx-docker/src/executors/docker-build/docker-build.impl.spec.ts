@@ -40,6 +40,37 @@ function fakeContext(): ExecutorContext {
   } as ExecutorContext;
 }
 
+/** A context as Nx hands it inside a run: the task graph with this task's hash details (nodes). */
+function nxRunContext(nodes: Record<string, string>): ExecutorContext {
+  return {
+    ...fakeContext(),
+    targetName: 'docker-build',
+    projectsConfigurations: {
+      version: 2,
+      projects: {
+        orders: { root: 'apps/orders', projectType: 'application' },
+        kit: { root: 'libs/kit', projectType: 'library' },
+      },
+    },
+    taskGraph: {
+      roots: ['orders:docker-build'],
+      tasks: {
+        'orders:docker-build': {
+          id: 'orders:docker-build',
+          target: { project: 'orders', target: 'docker-build' },
+          overrides: {},
+          outputs: [],
+          cache: true,
+          hash: `hash-${Object.values(nodes).join('')}`,
+          hashDetails: { command: 'c', nodes, implicitDeps: {}, runtime: {} },
+        },
+      },
+      dependencies: { 'orders:docker-build': [] },
+      continuousDependencies: {},
+    },
+  } as unknown as ExecutorContext;
+}
+
 function ok(command: string, stdout = ''): DockerResult {
   return { command, exitCode: 0, stdout, stderr: '', durationMs: 1, failed: false };
 }
@@ -146,6 +177,51 @@ describe('dockerBuildExecutor', () => {
       expect.stringMatching(
         /^\[orders\] image 111111111111 · tags orders:latest, orders:v1\.0\.0 · 2\.0 kB · linux\/amd64 · buildkit \(\/usr\/bin\/docker, classic store\) · \d+\.\d s · built: no earlier image\.json \(1 step from Docker's layer cache\); archived · reproducibility unavailable \(Docker 20\.10\.24, no buildx\)$/,
       ),
+    ]);
+  });
+
+  it("records Nx's input hashes in image.json, and the next build names what changed", async () => {
+    fakeDocker();
+    const nodes = { 'orders:apps/orders/**/*': '1', 'kit:libs/kit/**/*': '2' };
+    expect(await dockerBuildExecutor({ port: 8000 }, nxRunContext(nodes))).toEqual({ success: true });
+    const first = JSON.parse(readFileSync(manifestPath(), 'utf8'));
+    expect(first.inputs).toMatchObject({ taskHash: 'hash-12', command: 'c', nodes });
+    expect(first.inputs.dockerfile.path).toBe('apps/orders/Dockerfile');
+    expect(Object.keys(first.inputs.options)).toEqual(['port']);
+    // Not a git checkout: the commit is known to be none.
+    expect(first.commit).toBeNull();
+
+    logs.length = 0;
+    expect(
+      await dockerBuildExecutor({ port: 8000 }, nxRunContext({ ...nodes, 'kit:libs/kit/**/*': '3' })),
+    ).toEqual({ success: true });
+    expect(logs.filter((l) => l.includes(' · '))).toEqual([
+      expect.stringMatching(/ · built: library kit \(libs\/kit\) changed, image unchanged \(/),
+    ]);
+
+    logs.length = 0;
+    await dockerBuildExecutor({ port: 8000, stage: undefined, pull: false }, nxRunContext(nodes));
+    expect(logs.join('\n')).toMatch(/ · built: library kit \(libs\/kit\) and the options \(pull\) changed/);
+  });
+
+  it('passes the stage as --target, and refuses before Docker a stage the Dockerfile does not have', async () => {
+    fakeDocker();
+    writeFileSync(
+      join(root, 'apps/orders/Dockerfile'),
+      `FROM node:24-bookworm-slim AS build\nRUN true\n${DOCKERFILE.replace('FROM node:24-bookworm-slim', 'FROM build AS runtime')}`,
+    );
+    expect(await dockerBuildExecutor({ stage: 'nosuchstage' }, fakeContext())).toEqual({ success: false });
+    expect(runDockerMock).not.toHaveBeenCalled();
+    expect(logs.join('\n')).toContain(
+      "ERROR [stage] apps/orders/Dockerfile has no stage named 'nosuchstage'. Its stages: build (line 1), runtime (line 3).\n" +
+        '  Fix: Set "stage" (or --stage on the command line) to one of build, runtime',
+    );
+
+    expect(await dockerBuildExecutor({ stage: 'runtime' }, fakeContext())).toEqual({ success: true });
+    const build = runDockerMock.mock.calls.find(([args]) => args[0] === 'build')?.[0] ?? [];
+    expect(build.slice(build.indexOf('--target'), build.indexOf('--target') + 2)).toEqual([
+      '--target',
+      'runtime',
     ]);
   });
 

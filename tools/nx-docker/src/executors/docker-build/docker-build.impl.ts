@@ -36,7 +36,7 @@ import { findStartScripts } from '../../lib/dockerfile/scripts';
 import {
   ImageManifest,
   IMAGE_MANIFEST_VERSION,
-  readImageManifest,
+  readPreviousImageManifest,
   writeImageManifest,
 } from '../../lib/image-manifest/image-manifest';
 import { buildArgs, BuildOutputs } from './lib/build-args';
@@ -51,6 +51,8 @@ import {
   reproducibilityNote,
   summaryLine,
 } from './lib/summary';
+import { imageInputs } from './lib/task-inputs';
+import { describeInputChanges } from './lib/why';
 import type { DockerBuildExecutorSchema } from './schema';
 
 /**
@@ -90,11 +92,16 @@ export default async function dockerBuildExecutor(
       sourceDateEpoch: options.reproducible ? options.sourceDateEpoch : null,
     };
     const command = buildArgs(options, builder.kind, outputs);
-    const previousImageId = previousManifestId(options);
+    const previous = readPreviousImageManifest(options.workspaceRoot, options.projectName);
+    // Nx's hashes of this task's inputs (computed before it ran), kept in image.json for the next build's "why".
+    const inputs = imageInputs(context, raw, {
+      path: options.dockerfileDisplay,
+      text: readFileSync(options.dockerfile),
+    });
     // A failed build must never leave the last image.json behind for smoke-test or ecr-push to trust.
     rmSync(options.manifestPath, { force: true });
     rmSync(options.archivePath, { force: true });
-    const baseRef = baseImageOf(model as DockerfileModel, options.target);
+    const baseRef = baseImageOf(model as DockerfileModel, options.stage);
     // Asked while the build runs (one docker call, no extra wait), unless --pull may replace it meanwhile.
     const earlyBaseId = baseRef === 'scratch' || options.pull ? null : imageId(baseRef, builder.binary);
     let log: string;
@@ -155,9 +162,26 @@ export default async function dockerBuildExecutor(
       builtAt: new Date().toISOString(),
       buildSeconds: Math.round(seconds * 10) / 10,
       archive: options.archive ? ARCHIVE_FILE : null,
+      commit: options.gitSha,
+      inputs,
     };
     writeImageManifest(options.workspaceRoot, manifest);
-    const reason = buildReason(previousImageId, facts.id, countCachedSteps(log), importedCaches(log));
+    const changed =
+      previous?.inputs && inputs
+        ? describeInputChanges(previous.inputs, inputs, {
+            projectName: options.projectName,
+            projectRoot: options.projectRoot,
+            projects: context.projectsConfigurations?.projects ?? {},
+            baseImage: { previous: previous.baseImage, current: manifest.baseImage },
+          })
+        : null;
+    const reason = buildReason(
+      previous?.imageId ?? null,
+      facts.id,
+      countCachedSteps(log),
+      importedCaches(log),
+      changed,
+    );
     logger.info(
       summaryLine({
         prefix: options.streamPrefix,
@@ -190,12 +214,12 @@ export function preBuildChecks(options: NormalizedDockerBuildOptions): {
   });
   if (paths.length > 0) return { findings: paths, model: null };
   const model = parseDockerfile(readFileSync(options.dockerfile, 'utf8'));
-  const scripts = findStartScripts(model, options.target);
+  const scripts = findStartScripts(model, options.stage);
   const findings = checkDockerfile({
     model,
     dockerfile: options.dockerfileDisplay,
     context: options.contextDisplay,
-    target: options.target,
+    stage: options.stage,
     platform: options.platform,
     port: options.port,
     scripts,
@@ -206,7 +230,10 @@ export function preBuildChecks(options: NormalizedDockerBuildOptions): {
     tracking: options.tracking,
   });
   return {
-    findings: findings.filter((f) => f.check === 'paths' || !options.skipChecks.includes(f.check)),
+    // paths and stage cannot be skipped: without them there is nothing to build.
+    findings: findings.filter(
+      (f) => f.check === 'paths' || f.check === 'stage' || !options.skipChecks.includes(f.check),
+    ),
     model,
   };
 }
@@ -240,8 +267,8 @@ function report(options: NormalizedDockerBuildOptions, findings: DockerfileFindi
 }
 
 /** The external image the final stage starts from (following FROM <stage>), e.g. node:24-bookworm-slim. */
-export function baseImageOf(model: DockerfileModel, target: string | null): string {
-  const stage = finalStage(model, target);
+export function baseImageOf(model: DockerfileModel, stageName: string | null): string {
+  const stage = finalStage(model, stageName);
   if (!stage) return 'scratch';
   return stageChain(model, stage).at(-1)?.from ?? 'scratch';
 }
@@ -249,15 +276,6 @@ export function baseImageOf(model: DockerfileModel, target: string | null): stri
 async function imageId(ref: string, binary: string): Promise<string | null> {
   const result = await runDocker(['image', 'inspect', '--format', '{{.Id}}', ref], { binary, reject: false });
   return result.failed ? null : result.stdout.trim() || null;
-}
-
-function previousManifestId(options: NormalizedDockerBuildOptions): string | null {
-  if (!existsSync(options.manifestPath)) return null;
-  try {
-    return readImageManifest(options.workspaceRoot, options.projectName).imageId;
-  } catch {
-    return null;
-  }
 }
 
 /** docker save (by tag, so a load restores the tags) | gzip -1, written beside image.json atomically. */

@@ -10,7 +10,8 @@ export interface DockerBuildExecutorSchema {
   repository?: string;
   version?: string;
   buildArgs?: Record<string, string>;
-  target?: string;
+  /** Build stage to stop at (docker build --target). Not `target`: on the nx command line that is Nx's own. */
+  stage?: string;
   labels?: Record<string, string>;
   ociLabels?: boolean;
   cacheFrom?: string[];

@@ -210,6 +210,10 @@ it('ECR: creates the repository, applies the lifecycle policy, logs in with the 
   ).resolves.toEqual({
     success: true,
   });
+  // image.json is older than this run (no docker-build task in it): the image shipped is a cached one, and it says so.
+  expect(printed()).toMatch(
+    /\[catalogo-service\] Using the cached image catalogo-service:1\.0\.0 \(\w{12}\), not rebuilt in this run: built 2026-01-01 00:00 UTC/,
+  );
   expect(ecr.createRepository).toHaveBeenCalledWith('catalogo-service', {
     immutableTags: true,
     scanOnPush: true,

@@ -8,7 +8,10 @@ import { updateDeployManifest } from '../../lib/deploy-manifest/deploy-manifest'
 import { createAwsClients, EcrClient, RepositoryState } from '../../lib/ecr/ecr-client';
 import { NxDockerError } from '../../lib/errors';
 import { ensureImage } from '../../lib/image-manifest/ensure-image';
+import { imageBuildTaskStart } from '../../lib/image-manifest/task-graph';
 import {
+  builtBeforeThisRun,
+  describeEarlierBuild,
   ImageManifest,
   imageOutputDir,
   readImageManifest,
@@ -78,7 +81,7 @@ export default async function ecrPushExecutor(
   const run: PushRun = { results: [], repositoryUri: null };
   const startedAt = new Date().toISOString();
   try {
-    const success = await pushImage(options, run, log);
+    const success = await pushImage(options, context, run, log);
     // dryRun changes nothing, so it writes no report either.
     if (!options.dryRun) writePushJUnit(options, run, startedAt, null);
     return { success };
@@ -96,6 +99,7 @@ export default async function ecrPushExecutor(
 
 async function pushImage(
   options: NormalizedEcrPushOptions,
+  context: ExecutorContext,
   run: PushRun,
   log: (line: string) => void,
 ): Promise<boolean> {
@@ -130,7 +134,11 @@ async function pushImage(
     return refuse(run, `${gate.message} Run '${gate.command}'.`);
   }
 
-  await ensureImage(options.workspaceRoot, manifest);
+  const ensured = await ensureImage(options.workspaceRoot, manifest);
+  // A cache hit of docker-build restored an older image.json: say which image ships, from when and which commit.
+  if (builtBeforeThisRun(manifest, imageBuildTaskStart(context, options.projectName))) {
+    log(describeEarlierBuild(manifest, new Date(), ensured.source));
+  }
   const facts = parseImageInspect((await runDocker(['image', 'inspect', manifest.imageId])).stdout);
   const refusedImage = platformRefusal(facts.platform, options, log);
   if (refusedImage) return refuse(run, refusedImage);
@@ -228,7 +236,7 @@ function pushTags(
 
 /** The commit image.json says the image was built at (docker-build records it; older files do not). */
 function recordedCommit(manifest: ImageManifest): string | null {
-  return (manifest as { commit?: string | null }).commit || null;
+  return manifest.commit || null;
 }
 
 /** Every tag not done yet fails with the refusal; the run ends with { success: false }. */

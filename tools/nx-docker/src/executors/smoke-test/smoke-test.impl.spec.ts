@@ -1,22 +1,84 @@
 import type { ExecutorContext } from '@nx/devkit';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { logger } from '@nx/devkit';
 import { runDocker } from '../../lib/docker/docker';
 import { ensureImage } from '../../lib/image-manifest/ensure-image';
-import { readImageManifest } from '../../lib/image-manifest/image-manifest';
+import { ImageManifest, readImageManifest } from '../../lib/image-manifest/image-manifest';
+import { writeSmokeJUnit } from '../../lib/report/smoke-junit';
 import { writeSmokeManifest } from '../../lib/report/smoke-manifest';
 import { runContainers } from './lib/runtime';
 import smokeTestExecutor from './smoke-test.impl';
 
 jest.mock('../../lib/docker/docker');
 jest.mock('../../lib/image-manifest/ensure-image');
-jest.mock('../../lib/image-manifest/image-manifest');
+jest.mock('../../lib/image-manifest/image-manifest', () => ({
+  ...jest.requireActual('../../lib/image-manifest/image-manifest'),
+  readImageManifest: jest.fn(),
+}));
 jest.mock('../../lib/report/smoke-manifest');
+jest.mock('../../lib/report/smoke-junit', () => ({
+  ...jest.requireActual('../../lib/report/smoke-junit'),
+  writeSmokeJUnit: jest.fn(),
+}));
 jest.mock('./lib/runtime');
 
 const imageId = 'sha256:' + 'c'.repeat(64);
 
 function fakeContext(): ExecutorContext {
   return { root: '/ws', cwd: '/ws', projectName: 'catalogo-service', isVerbose: false } as ExecutorContext;
+}
+
+/** smoke.junit.xml as smoke-test wrote it (writeSmokeJUnit is mocked), read by a real XML parser. */
+function writtenJUnit() {
+  const [root, project, xml] = jest.mocked(writeSmokeJUnit).mock.calls[0];
+  expect([root, project]).toEqual(['/ws', 'catalogo-service']);
+  expect(XMLValidator.validate(xml)).toBe(true);
+  return new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: '',
+    htmlEntities: true,
+    isArray: (name) => ['testsuite', 'testcase', 'property'].includes(name),
+  }).parse(xml).testsuites;
+}
+
+/** Inside an Nx run: smoke-test depends on the project's docker-build task, which started at `buildStart`. */
+function nxRunContext(buildStart: string): ExecutorContext {
+  const task = (target: string, startTime?: number) => ({
+    id: `catalogo-service:${target}`,
+    target: { project: 'catalogo-service', target },
+    overrides: {},
+    outputs: [],
+    cache: true,
+    ...(startTime ? { startTime } : {}),
+  });
+  return {
+    ...fakeContext(),
+    targetName: 'smoke-test',
+    projectsConfigurations: {
+      version: 2,
+      projects: {
+        'catalogo-service': {
+          root: 'apps/catalogo-service',
+          targets: {
+            'docker-build': { executor: '@ventas/nx-docker:docker-build' },
+            'smoke-test': { executor: '@ventas/nx-docker:smoke-test' },
+          },
+        },
+      },
+    },
+    taskGraph: {
+      roots: ['catalogo-service:docker-build'],
+      tasks: {
+        'catalogo-service:docker-build': task('docker-build', Date.parse(buildStart)),
+        'catalogo-service:smoke-test': task('smoke-test', Date.now()),
+      },
+      dependencies: {
+        'catalogo-service:smoke-test': ['catalogo-service:docker-build'],
+        'catalogo-service:docker-build': [],
+      },
+      continuousDependencies: {},
+    },
+  } as unknown as ExecutorContext;
 }
 
 function inspectJson(config: Record<string, unknown> = {}, top: Record<string, unknown> = {}): string {
@@ -38,25 +100,27 @@ function inspectJson(config: Record<string, unknown> = {}, top: Record<string, u
   ]);
 }
 
+const MANIFEST: ImageManifest = {
+  version: 2,
+  project: 'catalogo-service',
+  imageId,
+  store: 'classic',
+  configDigest: imageId,
+  manifestDigest: null,
+  provenance: false,
+  sourceDateEpoch: null,
+  tags: ['catalogo-service:1.0.0'],
+  platform: 'linux/amd64',
+  sizeBytes: 190_000_000,
+  builder: 'buildkit',
+  baseImage: { ref: 'node:24-bookworm-slim', id: null },
+  builtAt: '',
+  buildSeconds: 1,
+  archive: null,
+};
+
 beforeEach(() => {
-  jest.mocked(readImageManifest).mockReturnValue({
-    version: 2,
-    project: 'catalogo-service',
-    imageId,
-    store: 'classic',
-    configDigest: imageId,
-    manifestDigest: null,
-    provenance: false,
-    sourceDateEpoch: null,
-    tags: ['catalogo-service:1.0.0'],
-    platform: 'linux/amd64',
-    sizeBytes: 190_000_000,
-    builder: 'buildkit',
-    baseImage: { ref: 'node:24-bookworm-slim', id: null },
-    builtAt: '',
-    buildSeconds: 1,
-    archive: null,
-  });
+  jest.mocked(readImageManifest).mockReturnValue(MANIFEST);
   jest.mocked(ensureImage).mockResolvedValue({ imageId, source: 'daemon', retagged: [] });
   jest.mocked(runDocker).mockResolvedValue({
     command: 'docker image inspect',
@@ -139,6 +203,113 @@ describe('smokeTestExecutor', () => {
     expect(logger.error).toHaveBeenCalledWith(
       expect.stringMatching(/failed: platform, user[\s\S]*not started/),
     );
+  });
+
+  it('says in one line when the image comes from the cache: built when, at which commit', async () => {
+    jest.mocked(runContainers).mockResolvedValue({
+      checks: [],
+      healthy: true,
+      timeToHealthyMs: 1,
+      stopMs: 1,
+      logs: [],
+    });
+    jest.mocked(readImageManifest).mockReturnValue({
+      ...MANIFEST,
+      builtAt: '2026-11-29T10:00:00.000Z',
+      commit: '1a2b3c4d5e6f7a8b9c0d1a2b3c4d5e6f7a8b9c0d',
+    });
+    jest.mocked(ensureImage).mockResolvedValue({ imageId, source: 'archive', retagged: [] });
+
+    // docker-build was a cache hit: its task ran (restored) after the image was built.
+    await smokeTestExecutor({}, nxRunContext('2026-11-29T12:00:00.000Z'));
+    const lines = jest.mocked(logger.info).mock.calls.map(([line]) => String(line));
+    expect(lines.filter((line) => line.startsWith('Using the cached image'))).toEqual([
+      expect.stringMatching(
+        /^Using the cached image catalogo-service:1\.0\.0 \(cccccccccccc\), not rebuilt in this run: built 2026-11-29 10:00 UTC \(.+\), at commit 1a2b3c4d5e6f; loaded from its archive\.$/,
+      ),
+    ]);
+
+    // docker-build ran in this run and wrote the image.json: nothing to say.
+    jest.mocked(logger.info).mockClear();
+    await smokeTestExecutor({}, nxRunContext('2026-11-29T09:59:00.000Z'));
+    expect(
+      jest.mocked(logger.info).mock.calls.some(([line]) => String(line).startsWith('Using the cached')),
+    ).toBe(false);
+  });
+
+  it('writes smoke.junit.xml: one case per check; a failure carries its message, hint and every log tail', async () => {
+    jest.mocked(runContainers).mockResolvedValue({
+      checks: [
+        { check: 'sidecar db', status: 'passed', message: 'db ready in 1.2 s' },
+        { check: 'healthy', status: 'passed', message: 'healthy in 1.0 s' },
+        {
+          check: 'endpoint GET /api/products',
+          status: 'failed',
+          message: 'GET /api/products: expected status 200, got 500.',
+          hint: 'Read the logs.',
+        },
+        { check: 'stop', status: 'passed', message: 'stopped in 0.2 s with exit code 0' },
+      ],
+      healthy: true,
+      timeToHealthyMs: 1000,
+      stopMs: 200,
+      logs: [
+        {
+          role: 'catalogo-service',
+          name: 'smoke-x-app',
+          text: 'Error: relation "products" does not exist <boom> & more\n',
+        },
+        { role: 'sidecar db', name: 'smoke-x-db', text: '' },
+      ],
+    });
+    await expect(smokeTestExecutor({ logLines: 7 }, fakeContext())).resolves.toEqual({ success: false });
+
+    const junit = writtenJUnit();
+    expect(junit).toMatchObject({ name: 'smoke-test', tests: '10', failures: '1', skipped: '0' });
+    const [suite] = junit.testsuite;
+    expect(suite).toMatchObject({ name: 'smoke-test catalogo-service', tests: '10', failures: '1' });
+    expect(suite.testcase.map((c: { name: string }) => c.name)).toEqual([
+      'platform',
+      'port',
+      'healthcheck',
+      'user',
+      'size',
+      'entrypoint',
+      'sidecar db',
+      'healthy',
+      'endpoint GET /api/products',
+      'stop',
+    ]);
+    const failed = suite.testcase.filter((c: { failure?: unknown }) => c.failure);
+    expect(failed).toHaveLength(1);
+    expect(failed[0].failure.message).toBe('GET /api/products: expected status 200, got 500.');
+    expect(failed[0].failure['#text']).toBe(
+      [
+        'GET /api/products: expected status 200, got 500.\nHint: Read the logs.',
+        '--- last 7 log lines of catalogo-service (smoke-x-app) ---\nError: relation "products" does not exist <boom> & more',
+        '--- last 7 log lines of sidecar db (smoke-x-db) ---\n(no output)',
+      ].join('\n\n'),
+    );
+    expect(suite.properties.property).toEqual(expect.arrayContaining([{ name: 'imageId', value: imageId }]));
+  });
+
+  it('smoke.junit.xml of an image never started: the failed structure checks, and the run skipped', async () => {
+    jest.mocked(runDocker).mockResolvedValue({
+      command: 'docker image inspect',
+      exitCode: 0,
+      stdout: inspectJson({ User: '' }),
+      stderr: '',
+      durationMs: 1,
+      failed: false,
+    });
+    await smokeTestExecutor({}, fakeContext());
+    const [suite] = writtenJUnit().testsuite;
+    expect(suite).toMatchObject({ tests: '7', failures: '1', skipped: '1' });
+    expect(suite.testcase.find((c: { name: string }) => c.name === 'user').failure.message).toMatch(/root/);
+    expect(suite.testcase.at(-1)).toMatchObject({
+      name: 'run',
+      skipped: { message: expect.stringMatching(/not started/) },
+    });
   });
 
   it('lets a missing image.json propagate with its hint', async () => {

@@ -2,7 +2,13 @@ import { ExecutorContext, logger } from '@nx/devkit';
 import { hasErrors, runImageChecks } from '../../lib/checks';
 import { inspectImage } from '../../lib/docker/inspect-image';
 import { ensureImage } from '../../lib/image-manifest/ensure-image';
-import { readImageManifest } from '../../lib/image-manifest/image-manifest';
+import {
+  builtBeforeThisRun,
+  describeEarlierBuild,
+  readImageManifest,
+} from '../../lib/image-manifest/image-manifest';
+import { imageBuildTaskStart } from '../../lib/image-manifest/task-graph';
+import { renderSmokeJUnit, writeSmokeJUnit } from '../../lib/report/smoke-junit';
 import { writeSmokeManifest } from '../../lib/report/smoke-manifest';
 import { normalizeOptions } from './lib/normalize-options';
 import { findingToCheck, formatChecks, formatFailure, summaryLine, toSmokeManifest } from './lib/report';
@@ -17,8 +23,12 @@ export default async function smokeTestExecutor(
   const startedAt = Date.now();
   const options = normalizeOptions(raw, context);
   const manifest = readImageManifest(options.workspaceRoot, options.project);
-  await ensureImage(options.workspaceRoot, manifest);
+  const ensured = await ensureImage(options.workspaceRoot, manifest);
   const image = manifest.tags[0] ?? manifest.imageId;
+  // A cache hit of docker-build restored an older image.json: say which image that is, from when and which commit.
+  if (builtBeforeThisRun(manifest, imageBuildTaskStart(context, options.project))) {
+    logger.info(describeEarlierBuild(manifest, new Date(), ensured.source));
+  }
 
   const facts = await inspectImage(manifest.imageId, manifest.store);
   const findings = runImageChecks(facts, options.expectations);
@@ -55,6 +65,11 @@ export default async function smokeTestExecutor(
     testedAt: new Date().toISOString(),
   });
   writeSmokeManifest(options.workspaceRoot, smoke);
+  writeSmokeJUnit(
+    options.workspaceRoot,
+    options.project,
+    renderSmokeJUnit(smoke, runtime ? runtime.logs : null, options.logLines),
+  );
   if (!smoke.passed) logger.error(formatFailure(smoke, runtime ? runtime.logs : null, options.logLines));
   logger.info(summaryLine(smoke));
   return { success: smoke.passed };

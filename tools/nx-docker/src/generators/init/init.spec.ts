@@ -29,7 +29,10 @@ const EXPECTED = {
     cache: true,
     dependsOn: ['docker-build'],
     inputs: [{ dependentTasksOutputFiles: '**/image.json' }, 'nxDockerSmokeTest'],
-    outputs: ['{workspaceRoot}/dist/images/{projectName}/smoke.json'],
+    outputs: [
+      '{workspaceRoot}/dist/images/{projectName}/smoke.json',
+      '{workspaceRoot}/dist/images/{projectName}/smoke.junit.xml',
+    ],
   },
   'ecr-push': {
     continuous: false,

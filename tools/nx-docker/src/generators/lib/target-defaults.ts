@@ -45,7 +45,10 @@ export const DOCKER_TARGET_DEFAULTS: Record<
     // nxDockerSmokeTest: the executor's own code, so a stricter check re-tests unchanged images.
     inputs: [{ dependentTasksOutputFiles: '**/image.json' }, 'nxDockerSmokeTest'],
     // The report ecr-push reads to refuse pushing an image that did not pass.
-    outputs: ['{workspaceRoot}/dist/images/{projectName}/smoke.json'],
+    outputs: [
+      '{workspaceRoot}/dist/images/{projectName}/smoke.json',
+      '{workspaceRoot}/dist/images/{projectName}/smoke.junit.xml',
+    ],
   },
   'ecr-push': {
     continuous: false,

@@ -33,7 +33,7 @@ function input(lines: string[], overrides: Partial<DockerfileCheckInput> = {}): 
     model,
     dockerfile: 'apps/orders/Dockerfile',
     context: 'apps/orders',
-    target: null,
+    stage: null,
     platform: 'linux/amd64',
     port: 8000,
     scripts: findStartScripts(model),
@@ -141,10 +141,51 @@ describe('checkDockerfile', () => {
     expect(findings[0].hint).toMatch(hint);
   });
 
-  it('names the missing target stage', () => {
-    expect(checkDockerfile(input(GOOD, { target: 'runtime' }))[0].message).toBe(
-      "apps/orders/Dockerfile has no stage named 'runtime'.",
+  it('refuses a stage the Dockerfile does not have, before anything else, naming its stages and the fix', () => {
+    const lines = [
+      'FROM node:24 AS build',
+      'RUN true',
+      'FROM build AS debug',
+      'FROM node:24-slim',
+      ...GOOD.slice(1),
+    ];
+    const findings = checkDockerfile(input(lines, { stage: 'nosuchstage' }));
+    expect(findings).toEqual([
+      {
+        check: 'stage',
+        severity: 'error',
+        file: 'apps/orders/Dockerfile',
+        line: null,
+        message:
+          "apps/orders/Dockerfile has no stage named 'nosuchstage'. Its stages: build (line 1), debug (line 3) and 1 unnamed.",
+        hint:
+          'Set "stage" (or --stage on the command line) to one of build, debug, or name a stage ' +
+          '\'FROM <image> AS nosuchstage\' in apps/orders/Dockerfile. Leave "stage" out to build the last stage.',
+      },
+    ]);
+  });
+
+  it('says when the Dockerfile names no stage at all', () => {
+    const [finding] = checkDockerfile(input(GOOD, { stage: 'runtime' }));
+    expect(finding.message).toBe(
+      "apps/orders/Dockerfile has no stage named 'runtime': none of its 1 stage is named (FROM <image> AS <name>).",
     );
+    expect(finding.hint).toMatch(
+      /'FROM <image> AS runtime' in apps\/orders\/Dockerfile, or leave "stage" out/,
+    );
+  });
+
+  it('checks the stage it is asked for: a named earlier stage is built and checked, not the last one', () => {
+    const lines = [
+      'FROM node:24 AS debug',
+      'EXPOSE 9229',
+      'HEALTHCHECK CMD true',
+      'FROM node:24-slim',
+      ...GOOD.slice(1),
+    ];
+    expect(checkDockerfile(input(lines, { stage: 'debug' })).map((f) => f.message)).toEqual([
+      expect.stringMatching(/:2 has EXPOSE 9229, but the service listens on 8000/),
+    ]);
   });
 });
 

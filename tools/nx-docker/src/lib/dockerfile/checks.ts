@@ -7,7 +7,7 @@ import { ScriptUse } from './scripts';
  * Each finding names the file, the line and the fix.
  */
 export type DockerfileCheckName =
-  'paths' | 'platform' | 'exec-bit' | 'expose' | 'healthcheck' | 'secrets' | 'base-image-input';
+  'paths' | 'stage' | 'platform' | 'exec-bit' | 'expose' | 'healthcheck' | 'secrets' | 'base-image-input';
 
 export interface DockerfileFinding {
   check: DockerfileCheckName;
@@ -25,7 +25,8 @@ export interface DockerfileCheckInput {
   dockerfile: string;
   /** Workspace-relative context path, for messages (`.` for the workspace root). */
   context: string;
-  target: string | null;
+  /** docker-build's `stage` option: the stage to stop at, or null for the last one. */
+  stage: string | null;
   platform: string;
   port: number | null;
   /** What `findStartScripts` found. */
@@ -70,23 +71,20 @@ export function checkPaths(facts: {
 }
 
 export function checkDockerfile(input: DockerfileCheckInput): DockerfileFinding[] {
-  const stage = finalStage(input.model, input.target);
-  if (!stage) {
+  if (input.model.stages.length === 0) {
     return [
       {
         check: 'paths',
         severity: 'error',
         file: input.dockerfile,
         line: null,
-        message: input.target
-          ? `${input.dockerfile} has no stage named '${input.target}'.`
-          : `${input.dockerfile} has no FROM instruction.`,
-        hint: input.target
-          ? `Name a stage with 'FROM <image> AS ${input.target}' or fix the "target" option.`
-          : 'Start the Dockerfile with FROM <image>.',
+        message: `${input.dockerfile} has no FROM instruction.`,
+        hint: 'Start the Dockerfile with FROM <image>.',
       },
     ];
   }
+  const stage = checkStage(input.model, input.dockerfile, input.stage);
+  if (stage.length > 0) return stage;
   return [
     ...checkPlatform(input),
     ...checkExecBits(input),
@@ -94,6 +92,36 @@ export function checkDockerfile(input: DockerfileCheckInput): DockerfileFinding[
     ...checkHealthcheck(input),
     ...checkSecrets(input),
     ...checkBaseImageInput(input.model, input.dockerfile, input.tracking),
+  ];
+}
+
+/**
+ * The `stage` option must name a stage of the Dockerfile (`FROM <image> AS <stage>`): otherwise docker build
+ * fails late with "target stage … could not be found", or, were the option lost on the way, builds the last stage.
+ */
+export function checkStage(
+  model: DockerfileModel,
+  dockerfile: string,
+  stage: string | null,
+): DockerfileFinding[] {
+  if (!stage || model.stages.some((s) => s.name === stage)) return [];
+  const named = model.stages.filter((s) => s.name !== null);
+  const unnamed = model.stages.length - named.length;
+  const list = named.map((s) => `${s.name} (line ${s.line})`).join(', ');
+  const plural = (n: number) => (n === 1 ? '1 stage' : `${n} stages`);
+  return [
+    {
+      check: 'stage',
+      severity: 'error',
+      file: dockerfile,
+      line: null,
+      message: named.length
+        ? `${dockerfile} has no stage named '${stage}'. Its stages: ${list}${unnamed ? ` and ${unnamed} unnamed` : ''}.`
+        : `${dockerfile} has no stage named '${stage}': none of its ${plural(model.stages.length)} is named (FROM <image> AS <name>).`,
+      hint: named.length
+        ? `Set "stage" (or --stage on the command line) to one of ${named.map((s) => s.name).join(', ')}, or name a stage 'FROM <image> AS ${stage}' in ${dockerfile}. Leave "stage" out to build the last stage.`
+        : `Name the stage to stop at with 'FROM <image> AS ${stage}' in ${dockerfile}, or leave "stage" out to build the last stage.`,
+    },
   ];
 }
 
@@ -134,7 +162,7 @@ export function checkExecBits(input: DockerfileCheckInput): DockerfileFinding[] 
 
 export function checkExpose(input: DockerfileCheckInput): DockerfileFinding[] {
   if (input.port === null) return [];
-  const stage = finalStage(input.model, input.target);
+  const stage = finalStage(input.model, input.stage);
   if (!stage) return [];
   const chain = stageChain(input.model, stage);
   const exposes = chain.flatMap((s) => s.exposes).sort((a, b) => a.line - b.line);
@@ -183,7 +211,7 @@ export function checkExpose(input: DockerfileCheckInput): DockerfileFinding[] {
 }
 
 export function checkHealthcheck(input: DockerfileCheckInput): DockerfileFinding[] {
-  const stage = finalStage(input.model, input.target);
+  const stage = finalStage(input.model, input.stage);
   if (!stage) return [];
   const last = stageChain(input.model, stage)
     .flatMap((s) => s.healthchecks)

@@ -181,9 +181,9 @@ function expandGlobalArgs(ref: string, globalArgs: NamedLine[]): string {
   return expand(ref);
 }
 
-/** The stage that becomes the image: the `target` stage, else the last one. */
-export function finalStage(model: DockerfileModel, target: string | null = null): Stage | null {
-  if (target) return model.stages.find((s) => s.name === target) ?? null;
+/** The stage that becomes the image: the one named `stage` (docker-build's option), else the last one. */
+export function finalStage(model: DockerfileModel, stage: string | null = null): Stage | null {
+  if (stage) return model.stages.find((s) => s.name === stage) ?? null;
   return model.stages.at(-1) ?? null;
 }
 

@@ -41,8 +41,8 @@ const INTERPRETERS = new Set([
 ]);
 const PATH_DIRS = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
 
-export function findStartScripts(model: DockerfileModel, target: string | null = null): ScriptUse[] {
-  const stage = finalStage(model, target);
+export function findStartScripts(model: DockerfileModel, stageName: string | null = null): ScriptUse[] {
+  const stage = finalStage(model, stageName);
   if (!stage) return [];
   const chain = stageChain(model, stage);
   const entrypoint = chain.find((s) => s.entrypoint)?.entrypoint ?? null;

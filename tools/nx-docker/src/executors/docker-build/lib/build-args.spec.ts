@@ -14,7 +14,7 @@ const base: NormalizedDockerBuildOptions = {
   version: '1.0.0',
   gitSha: null,
   buildArgs: {},
-  target: null,
+  stage: null,
   labels: {},
   cacheFrom: [],
   cacheTo: null,
@@ -57,13 +57,13 @@ describe('buildArgs', () => {
     expect(buildArgs(base, builder, OUT)).toEqual({ args, env });
   });
 
-  it('passes build args and labels sorted, target, cache sources and --pull', () => {
+  it('passes build args and labels sorted, the stage as --target, cache sources and --pull', () => {
     const { args } = buildArgs(
       {
         ...base,
         buildArgs: { NODE_VERSION: '24', APP: 'orders' },
         labels: { 'org.opencontainers.image.title': 'orders', 'a.b': 'c d' },
-        target: 'runtime',
+        stage: 'runtime',
         cacheFrom: ['orders:latest', 'type=registry,ref=ecr/orders:buildcache'],
         pull: true,
       },

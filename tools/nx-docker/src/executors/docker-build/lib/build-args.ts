@@ -45,7 +45,7 @@ export function buildArgs(
   const buildArgValues = { ...options.buildArgs };
   if (outputs.sourceDateEpoch) buildArgValues['SOURCE_DATE_EPOCH'] = outputs.sourceDateEpoch;
   for (const [name, value] of sortedEntries(buildArgValues)) args.push('--build-arg', `${name}=${value}`);
-  if (options.target) args.push('--target', options.target);
+  if (options.stage) args.push('--target', options.stage);
   for (const [name, value] of sortedEntries(options.labels)) args.push('--label', `${name}=${value}`);
   for (const source of options.cacheFrom)
     args.push('--cache-from', builder === 'buildx' ? source : imageRefOf(source));

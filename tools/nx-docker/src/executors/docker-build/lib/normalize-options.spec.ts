@@ -37,7 +37,7 @@ describe('normalizeOptions', () => {
       version: '1.0.0',
       gitSha: facts.gitSha,
       buildArgs: {},
-      target: null,
+      stage: null,
       labels: {
         'org.opencontainers.image.title': 'orders',
         'org.opencontainers.image.version': '1.0.0',

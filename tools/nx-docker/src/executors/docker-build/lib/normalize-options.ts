@@ -37,7 +37,8 @@ export interface NormalizedDockerBuildOptions {
   version: string | null;
   gitSha: string | null;
   buildArgs: Record<string, string>;
-  target: string | null;
+  /** The Dockerfile stage to stop at (docker build --target), or null for the last stage. */
+  stage: string | null;
   labels: Record<string, string>;
   cacheFrom: string[];
   cacheTo: string | null;
@@ -122,7 +123,7 @@ export function normalizeOptions(
     version,
     gitSha: facts.gitSha,
     buildArgs,
-    target: raw.target ?? null,
+    stage: raw.stage ?? null,
     labels: { ...ociLabels, ...(raw.labels ?? {}) },
     cacheFrom: [...(raw.cacheFrom ?? [])],
     cacheTo: raw.cacheTo ?? null,

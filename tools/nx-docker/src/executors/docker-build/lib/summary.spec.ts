@@ -29,6 +29,26 @@ describe('buildReason', () => {
   ])('%s → %s', (previous, id, cached, reason) => {
     expect(buildReason(previous, id, cached)).toBe(reason);
   });
+  it.each<[string | null, string[] | null, string]>([
+    [
+      'sha256:aaaaaaaaaaaaaaaa',
+      ["the project's sources (apps/orders)", 'the base image (node:24-bookworm-slim)'],
+      "built: the project's sources (apps/orders) and the base image (node:24-bookworm-slim) changed, replaces aaaaaaaaaaaa",
+    ],
+    [
+      'sha256:bbb',
+      ['the options (stage)'],
+      "built: the options (stage) changed, image unchanged (Docker's layer cache held every step)",
+    ],
+    [
+      'sha256:bbb',
+      [],
+      "built: no input changed (a forced run, e.g. --skip-nx-cache, or a missing cache entry), image unchanged (Docker's layer cache held every step)",
+    ],
+    ['sha256:aaaaaaaaaaaaaaaa', null, 'built: inputs changed, replaces aaaaaaaaaaaa'],
+  ])('names what changed since %s: %j', (previous, changed, reason) => {
+    expect(buildReason(previous, 'sha256:bbb', 0, [], changed)).toBe(reason);
+  });
 });
 
 it('counts cached steps of both builders', () => {

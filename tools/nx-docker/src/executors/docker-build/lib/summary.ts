@@ -1,15 +1,18 @@
 import type { BuilderChoice } from '../../../lib/builder/detect-builder';
 import type { ImageFacts } from '../../../lib/docker/inspect';
+import { joinPhrases } from './why';
 
 /**
  * Why this build produced what it did, from the manifest it replaces. Pure. `importedFrom`: the build caches
- * BuildKit imported (a registry cache), which cached steps may have come from.
+ * BuildKit imported (a registry cache), which cached steps may have come from. `changed`: what changed since
+ * that manifest (why.ts), or null when it recorded no inputs to compare with (then: "inputs changed").
  */
 export function buildReason(
   previousImageId: string | null,
   imageId: string,
   cachedSteps: number,
   importedFrom: string[] = [],
+  changed: string[] | null = null,
 ): string {
   const source =
     importedFrom.length > 0
@@ -17,9 +20,15 @@ export function buildReason(
       : "Docker's layer cache";
   if (previousImageId === null)
     return `built: no earlier image.json${cachedSteps ? ` (${steps(cachedSteps)} from ${source})` : ''}`;
+  const why =
+    changed === null
+      ? 'inputs changed'
+      : changed.length === 0
+        ? 'no input changed (a forced run, e.g. --skip-nx-cache, or a missing cache entry)'
+        : `${joinPhrases(changed)} changed`;
   if (previousImageId === imageId)
-    return `built: inputs changed, image unchanged (${cachedSteps ? `${steps(cachedSteps)} from ${source}` : `${source} held every step`})`;
-  return `built: inputs changed, replaces ${shortId(previousImageId)}${cachedSteps ? ` (${steps(cachedSteps)} from ${source})` : ''}`;
+    return `built: ${why}, image unchanged (${cachedSteps ? `${steps(cachedSteps)} from ${source}` : `${source} held every step`})`;
+  return `built: ${why}, replaces ${shortId(previousImageId)}${cachedSteps ? ` (${steps(cachedSteps)} from ${source})` : ''}`;
 }
 
 /** The build caches BuildKit imported (`importing cache manifest from <ref>`), each once. */
