@@ -59,26 +59,30 @@ function liveDockerdPid(): number | undefined {
     });
 }
 
+/**
+ * The environment of a docker-engine.sh run on `leg` where no engine answers: a docker client that never reaches
+ * one, and the pid file, state dir and modern engine dir all in the sandbox.
+ */
+function noEngineEnv(leg: 'modern' | 'legacy'): Record<string, string> {
+  const bin = join(sandbox, 'bin');
+  mkdirSync(bin);
+  writeExecutable(join(bin, 'docker'), '#!/bin/sh\necho "Cannot connect to the Docker daemon" >&2\nexit 1\n');
+  return {
+    PATH: `${bin}:${process.env.PATH}`,
+    VENTAS_DOCKERD_PIDFILE: join(sandbox, 'docker.pid'),
+    VENTAS_STATE_DIR: join(sandbox, 'state'),
+    VENTAS_MODERN_ENGINE_DIR: join(sandbox, 'engine-modern'),
+    VENTAS_ENGINE: leg,
+  };
+}
+
 describe('docker-engine.sh --dry-run, legacy leg, when no engine answers', () => {
   let env: Record<string, string>;
   let pidFile: string;
 
   beforeEach(() => {
-    const bin = join(sandbox, 'bin');
-    mkdirSync(bin);
-    // A docker client that never reaches an engine.
-    writeExecutable(
-      join(bin, 'docker'),
-      '#!/bin/sh\necho "Cannot connect to the Docker daemon" >&2\nexit 1\n',
-    );
-    pidFile = join(sandbox, 'docker.pid');
-    env = {
-      PATH: `${bin}:${process.env.PATH}`,
-      VENTAS_DOCKERD_PIDFILE: pidFile,
-      VENTAS_STATE_DIR: join(sandbox, 'state'),
-      VENTAS_MODERN_ENGINE_DIR: join(sandbox, 'engine-modern'),
-      VENTAS_ENGINE: 'legacy',
-    };
+    env = noEngineEnv('legacy');
+    pidFile = env.VENTAS_DOCKERD_PIDFILE;
   });
 
   it('calls a pid file of a dead process stale and would start dockerd', async () => {
@@ -135,19 +139,7 @@ describe('docker-engine.sh --dry-run, modern leg', () => {
   let fakeDockerd: ReturnType<typeof execa> | null = null;
 
   beforeEach(() => {
-    const bin = join(sandbox, 'bin');
-    mkdirSync(bin);
-    writeExecutable(
-      join(bin, 'docker'),
-      '#!/bin/sh\necho "Cannot connect to the Docker daemon" >&2\nexit 1\n',
-    );
-    env = {
-      PATH: `${bin}:${process.env.PATH}`,
-      VENTAS_DOCKERD_PIDFILE: join(sandbox, 'docker.pid'),
-      VENTAS_STATE_DIR: join(sandbox, 'state'),
-      VENTAS_MODERN_ENGINE_DIR: join(sandbox, 'engine-modern'),
-      VENTAS_ENGINE: 'modern',
-    };
+    env = noEngineEnv('modern');
   });
   afterEach(() => {
     fakeDockerd?.kill('SIGKILL');

@@ -9,6 +9,7 @@ import { runDocker } from '../../src/lib/docker/docker';
 import { readImageManifest } from '../../src/lib/image-manifest/image-manifest';
 import { testEngine } from '../support/engine';
 import {
+  captureExecutorOutput,
   fakeContext,
   makeWorkspace,
   removeImages,
@@ -80,14 +81,7 @@ beforeEach(() => {
   git('init', '-q');
   git('add', '.');
   git('-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'svc');
-  output = [];
-  for (const level of ['log', 'info', 'warn', 'error'] as const) {
-    jest.spyOn(console, level).mockImplementation((...parts: unknown[]) => void output.push(parts.join(' ')));
-  }
-  jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    output.push(String(chunk));
-    return true;
-  });
+  output = captureExecutorOutput();
 });
 
 afterEach(() => {

@@ -9,6 +9,7 @@ import dockerBuildExecutor from '../../src/executors/docker-build/docker-build.i
 import type { DockerBuildExecutorSchema } from '../../src/executors/docker-build/schema';
 import { baseImageInput } from '../../src/lib/dockerfile/base-image-input';
 import {
+  captureExecutorOutput,
   fakeContext,
   imageIdOf,
   makeWorkspace,
@@ -58,14 +59,7 @@ beforeAll(async () => {
 
 beforeEach(() => {
   root = makeWorkspace(scratchService('apps/svc'));
-  output = [];
-  for (const level of ['log', 'info', 'warn', 'error'] as const) {
-    jest.spyOn(console, level).mockImplementation((...parts: unknown[]) => void output.push(parts.join(' ')));
-  }
-  jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    output.push(String(chunk));
-    return true;
-  });
+  output = captureExecutorOutput();
 });
 
 afterEach(() => {

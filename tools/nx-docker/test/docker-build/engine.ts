@@ -112,3 +112,19 @@ export async function imageIdOf(ref: string): Promise<string | null> {
   const result = await runDocker(['image', 'inspect', '--format', '{{.Id}}', ref], { reject: false });
   return result.failed ? null : result.stdout.trim();
 }
+
+/**
+ * Collects what an executor prints (Nx's logger goes through console, streamed Docker output through
+ * process.stdout) into the returned array. The spies end with the test's jest.restoreAllMocks().
+ */
+export function captureExecutorOutput(): string[] {
+  const output: string[] = [];
+  for (const level of ['log', 'info', 'warn', 'error'] as const) {
+    jest.spyOn(console, level).mockImplementation((...parts: unknown[]) => void output.push(parts.join(' ')));
+  }
+  jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    output.push(String(chunk));
+    return true;
+  });
+  return output;
+}
