@@ -14,7 +14,8 @@
 # Usage: tools/scripts/docker-engine.sh [--dry-run] [stop]
 #   --dry-run: say what would be done, change nothing.   stop: stop whichever of our engines runs.
 # Test knobs: VENTAS_DOCKERD_PIDFILE (legacy pid file, default /var/run/docker.pid), VENTAS_DOCKERD_BIN
-# (legacy dockerd, default dockerd), VENTAS_MODERN_ENGINE_DIR (default /tmp/ventas-services/engine-modern),
+# (legacy dockerd, default dockerd), VENTAS_LEGACY_DOCKER (legacy client, default /usr/bin/docker),
+# VENTAS_MODERN_ENGINE_DIR (default /tmp/ventas-services/engine-modern),
 # VENTAS_DOCKERD_ARGS (extra dockerd flags, split on spaces).
 set -euo pipefail
 VENTAS_SCRIPT_NAME="docker-engine.sh"
@@ -23,7 +24,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 LEGACY_PID_FILE="${VENTAS_DOCKERD_PIDFILE:-/var/run/docker.pid}"
 LEGACY_DOCKERD="${VENTAS_DOCKERD_BIN:-dockerd}"
-LEGACY_CLIENT=/usr/bin/docker
+LEGACY_CLIENT="${VENTAS_LEGACY_DOCKER:-/usr/bin/docker}"
 # Machine-wide, like the engine itself (not under VENTAS_STATE_DIR, which tests point at sandboxes of their own).
 MODERN_DIR="${VENTAS_MODERN_ENGINE_DIR:-/tmp/ventas-services/engine-modern}"
 MODERN_ROOT="${MODERN_DIR}/root"

@@ -89,7 +89,9 @@ describe('bootstrap scripts: a second run changes nothing', () => {
       expect(second.exitCode).toBe(0);
       expect(second.output).toMatch(/already running.*: nothing to do/);
       // Every run names the engine it leaves in use.
-      expect(second.output).toMatch(/engine: \w+ leg, Docker \S+ \((classic|containerd) image store\), client \S+, builder /);
+      expect(second.output).toMatch(
+        /engine: \w+ leg, Docker \S+ \((classic|containerd) image store\), client \S+, builder /,
+      );
       expect(dockerdPids()).toEqual(pidsBefore);
       expect(second.seconds).toBeLessThan(SECOND_RUN_BOUND_S);
     },

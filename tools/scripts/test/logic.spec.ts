@@ -72,6 +72,8 @@ function noEngineEnv(leg: 'modern' | 'legacy'): Record<string, string> {
     VENTAS_DOCKERD_PIDFILE: join(sandbox, 'docker.pid'),
     VENTAS_STATE_DIR: join(sandbox, 'state'),
     VENTAS_MODERN_ENGINE_DIR: join(sandbox, 'engine-modern'),
+    // The legacy leg asks Debian's client by its path, once it is installed: the fake stands in for it too.
+    VENTAS_LEGACY_DOCKER: join(bin, 'docker'),
     VENTAS_ENGINE: leg,
   };
 }

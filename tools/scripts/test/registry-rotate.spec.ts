@@ -3,13 +3,13 @@ import { createHash } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runScript, scriptsDir } from './run-script';
+import { freePort, runScript, scriptsDir } from './run-script';
 
-// registry.sh rotate-password on a private copy of the scripts (own state dir, port 55002), so the machine's
+// registry.sh rotate-password on a private copy of the scripts (own state dir, a free port), so the machine's
 // shared registry (55000) and tmp/services/registry.env are never touched: the running registry must refuse the
 // old password and accept the new one at once, without a restart and without losing what it stores.
 
-const PORT = 55002;
+let port = 0;
 let sandbox: string;
 let script: string;
 let envFile: string;
@@ -30,7 +30,7 @@ const auth = ({ user, password }: Credentials) =>
   `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
 async function status(credentials: Credentials, path = '/v2/', method = 'GET'): Promise<number> {
-  const response = await fetch(`http://127.0.0.1:${PORT}${path}`, {
+  const response = await fetch(`http://127.0.0.1:${port}${path}`, {
     method,
     headers: { Authorization: auth(credentials) },
   });
@@ -44,12 +44,12 @@ async function pid(): Promise<string> {
 /** Stores one blob through the registry API (monolithic upload): something a restart must not lose. */
 async function uploadBlob(credentials: Credentials, content: string): Promise<string> {
   const digest = `sha256:${createHash('sha256').update(content).digest('hex')}`;
-  const start = await fetch(`http://127.0.0.1:${PORT}/v2/rotate-test/blobs/uploads/`, {
+  const start = await fetch(`http://127.0.0.1:${port}/v2/rotate-test/blobs/uploads/`, {
     method: 'POST',
     headers: { Authorization: auth(credentials) },
   });
   expect(start.status).toBe(202);
-  const location = new URL(start.headers.get('location') as string, `http://127.0.0.1:${PORT}`);
+  const location = new URL(start.headers.get('location') as string, `http://127.0.0.1:${port}`);
   location.searchParams.set('digest', digest);
   const put = await fetch(location, {
     method: 'PUT',
@@ -66,7 +66,8 @@ beforeAll(async () => {
   cpSync(scriptsDir, scripts, { recursive: true, filter: (src) => !src.endsWith('.spec.ts') });
   script = join(scripts, 'registry.sh');
   envFile = join(sandbox, 'repo', 'tmp', 'services', 'registry.env');
-  env = { VENTAS_STATE_DIR: join(sandbox, 'state'), VENTAS_REGISTRY_PORT: String(PORT) };
+  port = await freePort();
+  env = { VENTAS_STATE_DIR: join(sandbox, 'state'), VENTAS_REGISTRY_PORT: String(port) };
   const start = await runScript(script, ['start'], { env });
   if (start.exitCode !== 0) throw new Error(`registry.sh start failed:\n${start.output}`);
 }, 120_000);

@@ -1,4 +1,5 @@
 import { execa } from 'execa';
+import { createServer } from 'node:net';
 import { isAbsolute, join } from 'node:path';
 
 export const scriptsDir = join(__dirname, '..');
@@ -33,4 +34,15 @@ export async function runScript(
 /** Lines of `output` that start with `[<script>]`. */
 export function linesOf(output: string, script: string): string[] {
   return output.split('\n').filter((line) => line.startsWith(`[${script}]`));
+}
+
+/** A TCP port nothing listens on right now (the kernel's pick), for a private copy of a service. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
 }
