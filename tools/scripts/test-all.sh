@@ -24,7 +24,7 @@ push_twice() {
   # shellcheck source=/dev/null
   source "${VENTAS_ENV_DIR}/registry.env"
   set +a
-  npx nx run-many -t ecr-push -c local -p "${SERVICES[@]}" --output-style=stream
+  npx nx run-many -t ecr-push -c local -p "${SERVICES[@]}" --output-style=stream "${FIRST_PUSH[@]}"
   npx nx run-many -t ecr-push -c local -p "${SERVICES[@]}" --output-style=stream --excludeTaskDependencies
   # Idempotence: the second push found every tag already holding its digest (push.json lists what it pushed).
   node -e '
@@ -36,7 +36,14 @@ push_twice() {
 # In CI every task runs for real: Nx 23 keeps its cache under ~/.nx/<hash of the workspace path>, outside the
 # clone, so a fresh clone at a path used before would otherwise replay earlier results.
 FRESH=()
-[[ "${CI:-}" == "true" ]] && FRESH=(--skip-nx-cache)
+FIRST_PUSH=()
+if [[ "${CI:-}" == "true" ]]; then
+  FRESH=(--skip-nx-cache)
+  # The smoke-test step has just built and tested these very images. The push's own dependencies would be Nx cache
+  # hits from an earlier run at the same path (--skip-nx-cache runs do not replace cache entries): their image.json
+  # names an image the rebuild replaced, which the containerd store deletes with its last tag.
+  FIRST_PUSH=(--excludeTaskDependencies)
+fi
 
 step "lint typecheck test" npx nx run-many -t lint typecheck test --output-style=stream "${FRESH[@]}"
 step "smoke-test (builds the images first)" npx nx run-many -t smoke-test -p "${SERVICES[@]}" --output-style=stream \
