@@ -1,5 +1,5 @@
 import { execa } from 'execa';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync, statSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { linesOf, repoRoot, runScript, type ScriptRun } from './run-script';
@@ -45,12 +45,19 @@ async function imageIds(names: string[]): Promise<string[]> {
   return stdout.split('\n');
 }
 
+/**
+ * The engines' dockerd processes. logic.spec.ts, which may run beside this file, starts a stand-in named dockerd
+ * from its sandbox (ventas-scripts-spec-*): not an engine.
+ */
 function dockerdPids(): number[] {
   return readdirSync('/proc')
     .filter((entry) => /^\d+$/.test(entry))
     .filter((pid) => {
       try {
-        return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'dockerd';
+        return (
+          readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'dockerd' &&
+          !readlinkSync(`/proc/${pid}/exe`).includes('ventas-scripts-spec-')
+        );
       } catch {
         return false;
       }
