@@ -117,7 +117,7 @@ beforeEach(() => {
     kind: 'buildkit',
     binary: '/usr/bin/docker',
     clientVersion: '20.10.24',
-    engine: { serverVersion: '20.10.24', store: 'classic', buildkit: '0.8' },
+    engine: { serverVersion: '20.10.24', store: 'classic', buildkit: '0.8', buildxDriver: null },
     reason: 'BuildKit with /usr/bin/docker.',
     warning: null,
   });

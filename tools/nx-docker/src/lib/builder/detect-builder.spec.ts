@@ -1,4 +1,4 @@
-import { builderOf, chooseBuilder, ClientProbe, clientVersionOf } from './detect-builder';
+import { builderOf, chooseBuilder, ClientProbe, clientVersionOf, engineOf } from './detect-builder';
 
 // Output captured on this machine (docker 28.2.2 in /usr/local/bin, Debian's 20.10.24 in /usr/bin,
 // engine 20.10.24) and from Docker's docs for a client with the buildx plugin.
@@ -21,6 +21,13 @@ const BUILDX = {
   stderr: '',
 };
 
+// `docker buildx inspect` of buildx 0.13.1 on Docker 26.1.5 (the default builder).
+const BUILDX_INSPECT = {
+  exitCode: 0,
+  stdout: 'Name:          default\nDriver:        docker\nLast Activity: 2026-12-01 22:07:58 +0000 UTC\n',
+  stderr: '',
+};
+
 const probe = (binary: string, buildx: ClientProbe['buildx'], client: string | null): ClientProbe => ({
   binary,
   buildx,
@@ -28,6 +35,8 @@ const probe = (binary: string, buildx: ClientProbe['buildx'], client: string | n
     ? { exitCode: 0, stdout: versionJson(client), stderr: '' }
     : { exitCode: 1, stdout: '', stderr: 'Cannot connect to the Docker daemon' },
   driverStatus: { exitCode: 0, stdout: '[["Backing Filesystem","extfs"]]', stderr: '' },
+  buildxInspect:
+    buildx.exitCode === 0 ? BUILDX_INSPECT : { exitCode: 1, stdout: '', stderr: 'unknown command' },
 });
 
 const usrLocal = probe('docker', NO_BUILDX_28, '28.2.2');
@@ -102,5 +111,37 @@ describe('clientVersionOf', () => {
     ['{"Client":{}}', null],
   ])('%s → %s', (text, version) => {
     expect(clientVersionOf(text)).toBe(version);
+  });
+});
+
+describe('engineOf', () => {
+  it('reads the image store, places the BuildKit and reads buildx driver', () => {
+    const modern: ClientProbe = {
+      ...withBuildx,
+      version: {
+        exitCode: 0,
+        stdout: '{"Client":{"Version":"26.1.5"},"Server":{"Version":"26.1.5+dfsg1"}}',
+        stderr: '',
+      },
+      driverStatus: { exitCode: 0, stdout: '[["driver-type","io.containerd.snapshotter.v1"]]', stderr: '' },
+    };
+    expect(engineOf(modern)).toEqual({
+      serverVersion: '26.1.5+dfsg1',
+      store: 'containerd',
+      buildkit: '0.13',
+      buildxDriver: 'docker',
+    });
+    expect(
+      engineOf({
+        ...modern,
+        buildxInspect: { ...BUILDX_INSPECT, stdout: 'Name: ci\nDriver:        docker-container\n' },
+      }).buildxDriver,
+    ).toBe('docker-container');
+    expect(engineOf(debian)).toEqual({
+      serverVersion: '20.10.24+dfsg1',
+      store: 'classic',
+      buildkit: '0.8',
+      buildxDriver: null,
+    });
   });
 });

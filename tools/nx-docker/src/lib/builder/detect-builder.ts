@@ -13,6 +13,8 @@ export interface ClientProbe {
   version: { exitCode: number; stdout: string; stderr: string };
   /** `docker info --format '{{json .DriverStatus}}'`: which image store the daemon uses. */
   driverStatus: { exitCode: number; stdout: string; stderr: string };
+  /** `docker buildx inspect`: the current builder's driver (fails without buildx). */
+  buildxInspect: { exitCode: number; stdout: string; stderr: string };
 }
 
 /** Where the daemon keeps images: the classic graph drivers, or containerd's content store and snapshotters. */
@@ -28,6 +30,11 @@ export interface EngineFacts {
    * null: no BuildKit in this daemon, or an engine version we cannot place.
    */
   buildkit: string | null;
+  /**
+   * The driver of buildx's current builder: `docker` (the daemon's own BuildKit), `docker-container`,
+   * `kubernetes`, `remote`; null without buildx.
+   */
+  buildxDriver: string | null;
 }
 
 export interface BuilderChoice {
@@ -149,6 +156,10 @@ export function engineOf(probe: ClientProbe): EngineFacts {
     serverVersion,
     store: /io\.containerd\.snapshotter/.test(probe.driverStatus.stdout) ? 'containerd' : 'classic',
     buildkit: Number.isFinite(major) && known.length > 0 ? known[known.length - 1][1] : null,
+    buildxDriver:
+      probe.buildxInspect.exitCode === 0
+        ? (/^Driver:\s+(\S+)/m.exec(probe.buildxInspect.stdout)?.[1] ?? null)
+        : null,
   };
 }
 

@@ -7,17 +7,24 @@ import { BuilderChoice, chooseBuilder, ClientProbe } from './detect-builder';
 
 /** Runs the two probe commands against one client. Failures are data (`reject: false`). */
 export async function probeDockerClient(binary: string): Promise<ClientProbe> {
-  const [buildx, version, driverStatus] = await Promise.all([
+  const [buildx, version, driverStatus, buildxInspect] = await Promise.all([
     runDocker(['buildx', 'version'], { binary, reject: false, timeoutMs: 15_000 }),
     runDocker(['version', '--format', '{{json .}}'], { binary, reject: false, timeoutMs: 15_000 }),
     runDocker(['info', '--format', '{{json .DriverStatus}}'], { binary, reject: false, timeoutMs: 15_000 }),
+    runDocker(['buildx', 'inspect'], { binary, reject: false, timeoutMs: 15_000 }),
   ]);
   const data = (result: typeof buildx) => ({
     exitCode: result.exitCode,
     stdout: result.stdout,
     stderr: result.stderr,
   });
-  return { binary, buildx: data(buildx), version: data(version), driverStatus: data(driverStatus) };
+  return {
+    binary,
+    buildx: data(buildx),
+    version: data(version),
+    driverStatus: data(driverStatus),
+    buildxInspect: data(buildxInspect),
+  };
 }
 
 /** Every distinct `docker` executable on PATH plus the usual install places, first on PATH first. */
@@ -105,7 +112,7 @@ export function probeCacheKey(configuredBinary: string | null, env: NodeJS.Proce
     '/usr/libexec/docker/cli-plugins',
   ];
   return JSON.stringify({
-    v: 2,
+    v: 3,
     configured: configuredBinary ? identity(configuredBinary) : null,
     clients: dockerClientsOnMachine(env).map(identity),
     plugins: pluginDirs.map(identity),
@@ -118,7 +125,8 @@ function readCachedChoice(file: string): BuilderChoice | null {
     const choice = JSON.parse(readFileSync(file, 'utf8')) as BuilderChoice;
     return ['buildx', 'buildkit', 'legacy'].includes(choice.kind) &&
       typeof choice.binary === 'string' &&
-      typeof choice.engine?.store === 'string'
+      typeof choice.engine?.store === 'string' &&
+      choice.engine.buildxDriver !== undefined
       ? choice
       : null;
   } catch {

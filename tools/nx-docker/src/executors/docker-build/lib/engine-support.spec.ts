@@ -17,12 +17,13 @@ const engine = (
   serverVersion: string,
   store: 'classic' | 'containerd',
   buildkit: string | null,
+  driver = 'docker',
 ) =>
   ({
     kind,
     binary: 'docker',
     clientVersion: serverVersion,
-    engine: { serverVersion, store, buildkit },
+    engine: { serverVersion, store, buildkit, buildxDriver: kind === 'buildx' ? driver : null },
   }) as BuilderChoice;
 
 const MODERN = engine('buildx', '26.1.5', 'containerd', '0.13');
@@ -57,7 +58,7 @@ describe('engineProblems', () => {
       { cacheTo: 'type=registry,ref=r:c' },
       BUILDX_CLASSIC,
       'cacheTo',
-      /classic store, where buildx's docker driver cannot export/,
+      /classic store, where the current buildx builder's docker driver cannot export/,
     ],
     ['provenance without buildx', { provenance: true }, LEGACY, 'provenance', /needs buildx/],
     [
@@ -94,6 +95,15 @@ describe('engineProblems', () => {
     expect(problems[0].message).toMatch(message);
     expect(problems[0].message).toContain('orders:docker-build');
     expect(problems[0].hint).toBeTruthy();
+  });
+
+  it('lets a docker-container builder export a registry cache from the classic store', () => {
+    const container = engine('buildx', '26.1.5', 'classic', '0.13', 'docker-container');
+    expect(engineProblems(options({ cacheTo: 'type=registry,ref=r:c,mode=max' }), container)).toEqual([]);
+    // An attestation still cannot be loaded into the classic store.
+    expect(engineProblems(options({ provenance: true }), container).map((p) => p.option)).toEqual([
+      'provenance',
+    ]);
   });
 
   it('lets BuildKit without buildx keep an inline cache', () => {

@@ -30,16 +30,18 @@ export function engineProblems(
           : 'Install the buildx plugin (or set NX_DOCKER_BINARY to a client with BuildKit and use "type=inline"), or remove cacheTo.',
     });
   }
-  // buildx's default `docker` driver exports caches only from the containerd image store.
+  // buildx's `docker` driver (the daemon's own BuildKit) exports caches only from the containerd image store; a
+  // docker-container (or kubernetes, remote) builder exports them from anywhere.
   if (
     cacheTo &&
     builder.kind === 'buildx' &&
     !/^type=inline$/.test(cacheTo) &&
-    builder.engine.store === 'classic'
+    builder.engine.store === 'classic' &&
+    (builder.engine.buildxDriver ?? 'docker') === 'docker'
   ) {
     problems.push({
       option: 'cacheTo',
-      message: `cacheTo '${cacheTo}' of ${target}: ${engine} keeps images in the classic store, where buildx's docker driver cannot export a build cache.`,
+      message: `cacheTo '${cacheTo}' of ${target}: ${engine} keeps images in the classic store, where the current buildx builder's docker driver cannot export a build cache.`,
       hint: 'Turn on the containerd image store ({"features":{"containerd-snapshotter":true}} in daemon.json), use a docker-container builder (docker buildx create --use), or use "cacheTo": "type=inline".',
     });
   }
