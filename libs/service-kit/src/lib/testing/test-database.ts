@@ -38,7 +38,23 @@ export async function createTestDatabase(prefix: string): Promise<TestDatabase> 
   return {
     name,
     url: url.toString(),
-    drop: () =>
-      admin((client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
+    drop: () => dropDatabase(name),
   };
+}
+
+/**
+ * DROP … WITH (FORCE) also has to end the other sessions on the database; when one of them is an autovacuum
+ * worker (the cluster superuser's), our role may not, and PostgreSQL answers 42501 ("must be a member of the role
+ * whose process is being terminated"). The worker ends within moments, so that answer is tried again, bounded.
+ */
+async function dropDatabase(name: string, attempts = 20): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await admin((client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== '42501' || attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
 }
