@@ -1,5 +1,5 @@
 #!/bin/sh
-# Creates the schema and seeds the catalogue (idempotent), then replaces this shell with the server so
+# Applies pending migrations and seeds the catalogue once (recorded in the database), then replaces this shell with the server so
 # SIGTERM from `docker stop` / ECS reaches Node directly.
 set -eu
 

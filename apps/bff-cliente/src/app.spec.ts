@@ -9,22 +9,10 @@ import {
 import type { FastifyInstance } from 'fastify';
 import { join } from 'node:path';
 import { buildApp } from './app';
-import type { Config } from './config';
+import { bearer, mintToken, testConfig } from './__fixtures__/tokens';
 
 // The real cliente-service, bundled and run as a process on its own database: no mock of our own services.
 const CLIENTE = join(__dirname, '../../cliente-service/src');
-
-function testConfig(clienteUrl: string, timeoutMs = 2000): Config {
-  return {
-    PORT: 0,
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'silent',
-    SERVICE_NAME: 'bff-cliente',
-    SHUTDOWN_TIMEOUT_MS: 1000,
-    CLIENTE_SERVICE_URL: clienteUrl,
-    UPSTREAM_TIMEOUT_MS: timeoutMs,
-  };
-}
 
 describe('bff-cliente over a real cliente-service', () => {
   let database: TestDatabase;
@@ -66,7 +54,10 @@ describe('bff-cliente over a real cliente-service', () => {
   });
 
   it('composes a profile from cliente-service', async () => {
-    const response = await app.inject({ url: '/api/profile/1', headers: { 'x-request-id': 'trace-1' } });
+    const response = await app.inject({
+      url: '/api/profile/1',
+      headers: { 'x-request-id': 'trace-1', ...bearer({ sub: '1' }) },
+    });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toMatchObject({
       id: 1,
@@ -85,7 +76,7 @@ describe('bff-cliente over a real cliente-service', () => {
 
   it('relays 404 JSON for a missing customer', async () => {
     for (const url of ['/api/profile/99999', '/api/customers/99999']) {
-      const response = await app.inject({ url });
+      const response = await app.inject({ url, headers: bearer({ sub: '99999' }) });
       expect(response.statusCode).toBe(404);
       expect(response.json().error).toEqual({ code: 'NOT_FOUND', message: 'Customer 99999 does not exist' });
     }
@@ -110,22 +101,79 @@ describe('bff-cliente over a real cliente-service', () => {
   });
 
   it('updates the profile and returns it composed', async () => {
-    const response = await app.inject({ method: 'PATCH', url: '/api/profile/5', payload: { city: null } });
+    const response = await app.inject({
+      method: 'PATCH',
+      url: '/api/profile/5',
+      headers: bearer({ sub: '5' }),
+      payload: { city: null },
+    });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toMatchObject({ id: 5, contact: { city: null }, missingFields: ['city'] });
     const forbidden = await app.inject({
       method: 'PATCH',
       url: '/api/profile/5',
+      headers: bearer({ sub: '5' }),
       payload: { email: 'a@b.cl' },
     });
     expect(forbidden.statusCode).toBe(400);
+  });
+
+  describe("profile routes need the customer's bearer token", () => {
+    const now = Math.floor(Date.now() / 1000);
+
+    it.each([
+      ['no Authorization header', {}],
+      ['a token signed with another key', bearer({ sub: '1' }, 'another-key-0123456789abcdef-0123456789')],
+      ['an expired token', bearer({ sub: '1', exp: now - 60 })],
+      ['a token not valid yet', bearer({ sub: '1', nbf: now + 3600 })],
+      [
+        'an unsigned token (alg none)',
+        { authorization: `Bearer ${mintToken({ sub: '1' }, '', { alg: 'none' })}` },
+      ],
+      ['a token without sub', bearer({ name: 'María' })],
+      ['a numeric sub', bearer({ sub: 1 })],
+      ['a Basic header', { authorization: 'Basic dXNlcjpwYXNz' }],
+      ['a malformed bearer', { authorization: 'Bearer not.a.jwt' }],
+      ['an empty bearer', { authorization: 'Bearer ' }],
+    ])('answers 401 JSON to %s, before calling cliente-service', async (_case, headers) => {
+      for (const request of [
+        { method: 'GET' as const, url: '/api/profile/1' },
+        { method: 'PATCH' as const, url: '/api/profile/1', payload: { city: 'Arica' } },
+      ]) {
+        const response = await app.inject({ ...request, headers: headers as Record<string, string> });
+        expect(response.statusCode).toBe(401);
+        expect(response.headers['www-authenticate']).toBe('Bearer');
+        expect(response.json().error.code).toBe('UNAUTHORIZED');
+      }
+      const profile = await app.inject({ url: '/api/profile/1', headers: bearer({ sub: '1' }) });
+      expect(profile.json().contact.city).toBe('Santiago');
+    });
+
+    it("answers 403 for another customer's profile, and changes nothing", async () => {
+      const read = await app.inject({ url: '/api/profile/1', headers: bearer({ sub: '2' }) });
+      expect(read.statusCode).toBe(403);
+      expect(read.json().error).toEqual({
+        code: 'FORBIDDEN',
+        message: 'A customer may only see and change their own profile',
+      });
+      const write = await app.inject({
+        method: 'PATCH',
+        url: '/api/profile/1',
+        headers: bearer({ sub: '2', exp: now + 600 }),
+        payload: { city: 'Arica' },
+      });
+      expect(write.statusCode).toBe(403);
+      const own = await app.inject({ url: '/api/profile/1', headers: bearer({ sub: '1', exp: now + 600 }) });
+      expect(own.statusCode).toBe(200);
+      expect(own.json()).toMatchObject({ id: 1, fullName: 'María González', contact: { city: 'Santiago' } });
+    });
   });
 
   describe('when cliente-service is unreachable', () => {
     it('answers 502 JSON when it is down, and readiness 503 names it', async () => {
       const down = buildApp(testConfig(`http://127.0.0.1:${await closedPort()}`));
       try {
-        const response = await down.inject({ url: '/api/profile/1' });
+        const response = await down.inject({ url: '/api/profile/1', headers: bearer({ sub: '1' }) });
         expect(response.statusCode).toBe(502);
         expect(response.json().error).toMatchObject({
           code: 'UPSTREAM_UNAVAILABLE',
@@ -147,7 +195,7 @@ describe('bff-cliente over a real cliente-service', () => {
         const response = await app.inject({
           method: 'POST',
           url: '/api/customers',
-          payload: { email: 'a@b.cl' },
+          payload: { email: 'a@b.cl', firstName: 'Ana', lastName: 'Rojas' },
         });
         expect(response.statusCode).toBe(504);
         expect(response.json().error).toMatchObject({ code: 'UPSTREAM_TIMEOUT' });

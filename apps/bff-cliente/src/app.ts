@@ -1,6 +1,7 @@
 import { createApp, healthPlugin, UpstreamClient, upstreamHealthCheck } from '@ventas/service-kit';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config';
+import { authPlugin } from './plugins/auth.plugin';
 import { customersRoutes } from './routes/customers.routes';
 
 /** The customer app's backend, never listening: main.ts starts it, tests inject into it. */
@@ -23,6 +24,7 @@ export function buildApp(config: Config): FastifyInstance {
       }),
     },
   });
+  app.register(authPlugin, { secret: config.JWT_SECRET });
   app.register(customersRoutes, { cliente });
   return app;
 }

@@ -1,21 +1,22 @@
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import {
   closedPort,
+  createPool,
   createTestDatabase,
+  startProxy,
   spawnService,
   startSlowServer,
   type ServiceProcess,
   type TestDatabase,
 } from '@ventas/service-kit';
-import { mockClient } from 'aws-sdk-client-mock';
 import type { FastifyInstance } from 'fastify';
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import type { Pool } from 'pg';
 import { buildApp } from './app';
 import type { Config } from './config';
 
 // The real catalogo-service, bundled and run as a process on its own database: no mock of our own services.
 const CATALOGO = join(__dirname, '../../catalogo-service/src');
-const QUEUE = 'https://sqs.us-east-1.amazonaws.com/123456789012/ventas-sales';
 
 function testConfig(catalogoUrl: string, extra: Partial<Config> = {}): Config {
   return {
@@ -35,7 +36,7 @@ describe('bff-venta over a real catalogo-service', () => {
   let database: TestDatabase;
   let catalogo: ServiceProcess;
   let app: FastifyInstance;
-  const sqs = mockClient(SQSClient);
+  let pool: Pool;
 
   beforeAll(async () => {
     database = await createTestDatabase('bff_venta');
@@ -43,6 +44,7 @@ describe('bff-venta over a real catalogo-service', () => {
     const populate = await spawnService({ entry: join(CATALOGO, 'populate-db.ts'), env });
     expect(await populate.exited).toBe(0);
     catalogo = await spawnService({ entry: join(CATALOGO, 'main.ts'), env, healthPath: '/health' });
+    pool = createPool(database.url);
   });
 
   beforeEach(async () => {
@@ -50,12 +52,10 @@ describe('bff-venta over a real catalogo-service', () => {
     await app.ready();
   });
 
-  afterEach(async () => {
-    await app?.close();
-    sqs.reset();
-  });
+  afterEach(() => app?.close());
 
   afterAll(async () => {
+    await pool?.end();
     await catalogo?.stop();
     await database?.drop();
   });
@@ -163,50 +163,92 @@ describe('bff-venta over a real catalogo-service', () => {
     expect((await product('LAC-003')).stock).toBe(cheese.stock);
   });
 
-  describe('with VENTAS_QUEUE_URL', () => {
-    it('publishes a sale-created event to SQS', async () => {
-      sqs.on(SendMessageCommand).resolves({ MessageId: 'msg-1' });
-      const withQueue = buildApp(testConfig(catalogo.url, { VENTAS_QUEUE_URL: QUEUE }));
+  describe('idempotent sales (Idempotency-Key)', () => {
+    const sell = (
+      key: string | undefined,
+      items: Array<{ productId: number; quantity: number }>,
+      target = app,
+    ) =>
+      target.inject({
+        method: 'POST',
+        url: '/api/sales',
+        headers: key ? { 'idempotency-key': key } : {},
+        payload: { customerId: 2, items },
+      });
+    const salesWithKey = async (key: string) =>
+      (await pool.query('SELECT count(*)::int AS n FROM sales WHERE idempotency_key = $1', [key])).rows[0].n;
+
+    it('a retry with the same key answers the same sale and reserves nothing more', async () => {
+      const oil = await product('ABA-002');
+      const key = `till-7:${randomUUID()}`;
+      const first = await sell(key, [{ productId: oil.id, quantity: 2 }]);
+      expect(first.statusCode).toBe(201);
+      expect(first.headers['idempotent-replayed']).toBeUndefined();
+      const retry = await sell(key, [
+        { productId: oil.id, quantity: 1 },
+        { productId: oil.id, quantity: 1 },
+      ]);
+      expect(retry.statusCode).toBe(201);
+      expect(retry.headers['idempotent-replayed']).toBe('true');
+      expect(retry.json()).toEqual(first.json());
+      expect((await product('ABA-002')).stock).toBe(oil.stock - 2);
+      expect(await salesWithKey(key)).toBe(1);
+    });
+
+    it('the same key with another basket is refused with 409, and nothing moves', async () => {
+      const oil = await product('ABA-002');
+      const key = `till-7:${randomUUID()}`;
+      expect((await sell(key, [{ productId: oil.id, quantity: 1 }])).statusCode).toBe(201);
+      const other = await sell(key, [{ productId: oil.id, quantity: 3 }]);
+      expect(other.statusCode).toBe(409);
+      expect(other.json().error).toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
+      expect((await product('ABA-002')).stock).toBe(oil.stock - 1);
+    });
+
+    it('two requests with one key at the same time make one sale', async () => {
+      const rice = await product('ABA-001');
+      const key = `till-7:${randomUUID()}`;
+      const [a, b] = await Promise.all([
+        sell(key, [{ productId: rice.id, quantity: 1 }]),
+        sell(key, [{ productId: rice.id, quantity: 1 }]),
+      ]);
+      expect([a.statusCode, b.statusCode]).toEqual([201, 201]);
+      expect(a.json().id).toBe(b.json().id);
+      expect([a.headers['idempotent-replayed'], b.headers['idempotent-replayed']]).toContain('true');
+      expect((await product('ABA-001')).stock).toBe(rice.stock - 1);
+      expect(await salesWithKey(key)).toBe(1);
+    });
+
+    it('retries the sale when catalogo-service answered too late (after committing): one sale, stock taken once', async () => {
+      const proxy = await startProxy(catalogo.url);
+      // The first POST /api/sales reaches catalogo-service and commits; its answer comes after our deadline.
+      proxy.holdNextAnswer((method, path) => method === 'POST' && path === '/api/sales', 2500);
+      const slowApp = buildApp(testConfig(proxy.url, { UPSTREAM_TIMEOUT_MS: 800 }));
       try {
-        const oil = await product('ABA-002');
-        const response = await withQueue.inject({
-          method: 'POST',
-          url: '/api/sales',
-          payload: { items: [{ productId: oil.id, quantity: 1 }] },
-        });
+        const milk = await product('LAC-001');
+        const key = `till-7:${randomUUID()}`;
+        const response = await sell(key, [{ productId: milk.id, quantity: 2 }], slowApp);
         expect(response.statusCode).toBe(201);
-        expect(response.json().event).toEqual({ published: true, via: 'sqs' });
-        const calls = sqs.commandCalls(SendMessageCommand);
-        expect(calls).toHaveLength(1);
-        expect(calls[0].args[0].input.QueueUrl).toBe(QUEUE);
-        expect(JSON.parse(calls[0].args[0].input.MessageBody as string)).toMatchObject({
-          type: 'sale.created',
-          saleId: response.json().id,
-          reservationId: response.json().reservationId,
-          lines: [{ sku: 'ABA-002', quantity: 1, unitPrice: 6.9 }],
-          total: 8.21,
-        });
+        expect(response.headers['idempotent-replayed']).toBe('true');
+        expect(proxy.seen().filter((call) => call === 'POST /api/sales')).toHaveLength(2);
+        expect((await product('LAC-001')).stock).toBe(milk.stock - 2);
+        expect(await salesWithKey(key)).toBe(1);
       } finally {
-        await withQueue.close();
+        await slowApp.close();
+        await proxy.close();
       }
     });
 
-    it('keeps the sale (201) and says so when SQS fails', async () => {
-      sqs.on(SendMessageCommand).rejects(new Error('AccessDenied'));
-      const withQueue = buildApp(testConfig(catalogo.url, { VENTAS_QUEUE_URL: QUEUE }));
-      try {
-        const bread = await product('PAN-001');
-        const response = await withQueue.inject({
-          method: 'POST',
-          url: '/api/sales',
-          payload: { items: [{ productId: bread.id, quantity: 1 }] },
-        });
-        expect(response.statusCode).toBe(201);
-        expect(response.json().event).toEqual({ published: false, via: 'sqs' });
-        expect((await product('PAN-001')).stock).toBe(bread.stock - 1);
-      } finally {
-        await withQueue.close();
-      }
+    it.each([
+      ['short', 'abc'],
+      ['with a space', 'abc def ghi'],
+      ['too long', 'k'.repeat(129)],
+    ])('answers 400 naming the header for a key that is %s', async (_case, key) => {
+      const response = await sell(key, [{ productId: 1, quantity: 1 }]);
+      expect(response.statusCode).toBe(400);
+      expect(response.json().error.fields.map((f: { field: string }) => f.field)).toEqual([
+        'headers.idempotency-key',
+      ]);
     });
   });
 

@@ -1,22 +1,8 @@
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { createApp, healthPlugin, UpstreamClient, upstreamHealthCheck } from '@ventas/service-kit';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from './config';
-import {
-  LogSaleEventPublisher,
-  regionFromQueueUrl,
-  SqsSaleEventPublisher,
-  type SaleEventPublisher,
-} from './domain/sale-events';
 import { catalogRoutes } from './routes/catalog.routes';
 import { salesRoutes } from './routes/sales.routes';
-
-function salePublisher(config: Config, app: FastifyInstance): SaleEventPublisher {
-  if (!config.VENTAS_QUEUE_URL) return new LogSaleEventPublisher(app.log);
-  const client = new SQSClient({ region: config.AWS_REGION ?? regionFromQueueUrl(config.VENTAS_QUEUE_URL) });
-  app.addHook('onClose', async () => client.destroy());
-  return new SqsSaleEventPublisher(client, config.VENTAS_QUEUE_URL);
-}
 
 /** The point-of-sale backend, never listening: main.ts starts it, tests inject into it. */
 export function buildApp(config: Config): FastifyInstance {
@@ -39,6 +25,6 @@ export function buildApp(config: Config): FastifyInstance {
     },
   });
   app.register(catalogRoutes, { catalogo });
-  app.register(salesRoutes, { catalogo, publisher: salePublisher(config, app), taxRate: config.TAX_RATE });
+  app.register(salesRoutes, { catalogo, taxRate: config.TAX_RATE });
   return app;
 }

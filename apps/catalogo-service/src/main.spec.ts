@@ -33,16 +33,27 @@ describe('catalogo-service processes', () => {
     await database?.drop();
   });
 
-  it('populate-db run twice: exit 0 both times, the second inserts nothing', async () => {
+  it('populate-db: two processes at once migrate and seed once; a third run changes nothing', async () => {
     const env = { DATABASE_URL: database.url.replace('postgresql://', 'postgresql+asyncpg://') };
-    const first = await spawnService({ entry: POPULATE, env });
-    expect(await first.exited).toBe(0);
-    const second = await spawnService({ entry: POPULATE, env });
-    expect(await second.exited).toBe(0);
-    expect(second.logs().find((line) => line['msg'] === 'database populated')).toMatchObject({
-      categoriesInserted: 0,
-      productsInserted: 0,
+    const runs = await Promise.all([
+      spawnService({ entry: POPULATE, env }),
+      spawnService({ entry: POPULATE, env }),
+    ]);
+    expect(await Promise.all(runs.map((run) => run.exited))).toEqual([0, 0]);
+    const populated = runs.map((run) => run.logs().find((line) => line['msg'] === 'database populated'));
+    expect(populated.map((line) => line?.['seed']).sort()).toEqual(['already-seeded', 'inserted']);
+    const third = await spawnService({ entry: POPULATE, env });
+    expect(await third.exited).toBe(0);
+    expect(third.logs().find((line) => line['msg'] === 'database populated')).toMatchObject({
+      applied: [],
+      seed: 'already-seeded',
     });
+    const migrations = await pool.query('SELECT id FROM schema_migrations ORDER BY id');
+    expect(migrations.rows.map((row) => row.id)).toEqual([
+      '0001_initial',
+      '0002_reservation_reference_unique',
+      '0003_sales_outbox',
+    ]);
   });
 
   it('database down at start: logs every try, then exits 1 with a clear message', async () => {

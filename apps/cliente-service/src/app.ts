@@ -8,7 +8,7 @@ export function buildApp(config: Config): FastifyInstance {
   const app = createApp(config);
   app.register(databasePlugin, config);
   app.register(healthPlugin, {
-    // /api/health is the image's HEALTHCHECK; /api/cliente/health is the path the checklist curls.
+    // /api/health is the image's HEALTHCHECK; /api/cliente/health is the path deploy runbooks curl (through the BFF's port).
     livenessPaths: ['/api/health', '/api/cliente/health'],
     readinessPaths: ['/api/ready', '/api/cliente/ready'],
     checks: { database: () => pingDatabase(app.db) },

@@ -1,4 +1,4 @@
-// The image's entrypoint runs this before the server (the checklist's populate_db.py).
+// Run by the image's entrypoint before the server: initialises the data (the former populate_db.py).
 import { runPopulateDb } from '@ventas/service-kit';
 import { configSchema } from './config';
 import { populate } from './db/populate';

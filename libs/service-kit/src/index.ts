@@ -1,5 +1,5 @@
 // Public API of the service kit: every service builds on these and nothing else from this folder.
-export { createApp } from './lib/app/create-app';
+export { createApp, DEFAULT_BODY_LIMIT } from './lib/app/create-app';
 export {
   baseConfigProperties,
   databaseConfigProperties,
@@ -14,6 +14,14 @@ export { ConfigError, loadConfig } from './lib/config/load-config';
 export { databasePlugin, pingDatabase } from './lib/db/database.plugin';
 export { normalizeDatabaseUrl, redactDatabaseUrl } from './lib/db/database-url';
 export { connectWithRetry, createPool, type KitLogger } from './lib/db/pool';
+export {
+  migrate,
+  pendingMigrations,
+  type MigratePlan,
+  type MigrateResult,
+  type Migration,
+  type Seed,
+} from './lib/db/migrate';
 export { runPopulateDb } from './lib/db/run-populate-db';
 export { withTransaction } from './lib/db/transaction';
 export { errorHandler, toFieldErrors } from './lib/errors/error-handler';
@@ -26,6 +34,15 @@ export {
   type UpstreamResponse,
 } from './lib/http/upstream-client';
 export { upstreamHealthCheck, type UpstreamHealthCheckOptions } from './lib/http/upstream-health-check';
+export {
+  IDEMPOTENCY_KEY_PATTERN,
+  idParamsSchema,
+  INT32_MAX,
+  MULTI_LINE_PATTERN,
+  multiLineText,
+  SINGLE_LINE_PATTERN,
+  singleLineText,
+} from './lib/http/input-schemas';
 export { pageSchema, paginationQueryProperties } from './lib/http/pagination';
 export { jsonLogger } from './lib/logging/json-logger';
 export { loggerOptions } from './lib/logging/logger-options';
@@ -33,4 +50,32 @@ export { exitOnStartupError, startServer } from './lib/server/start-server';
 // Test helpers (esbuild is loaded lazily, only by spawnService).
 export { spawnService, SERVICE_BUNDLE_OPTIONS, type ServiceProcess } from './lib/testing/service-process';
 export { createTestDatabase, POSTGRES_HINT, type TestDatabase } from './lib/testing/test-database';
-export { closedPort, startSlowServer, type SlowServer } from './lib/testing/test-servers';
+export {
+  closedPort,
+  startProxy,
+  startSlowServer,
+  type SlowServer,
+  type TestProxy,
+} from './lib/testing/test-servers';
+// fast-check is a devDependency; it is marked side-effect free, so service bundles that never call these drop it.
+export {
+  deepJson,
+  encodeQueryValue,
+  freeText,
+  fuzzRequests,
+  HOSTILE_NUMBERS,
+  HOSTILE_STRINGS,
+  hostileBody,
+  hostileId,
+  hostileJson,
+  hostileNumberText,
+  hostileQuery,
+  hostileString,
+  mutateObject,
+  newTally,
+  plainText,
+  recordFuzzReport,
+  serverErrors,
+  type FuzzOptions,
+  type FuzzTally,
+} from './lib/testing/hostile-input';

@@ -1,12 +1,10 @@
-import { HttpError, type UpstreamClient } from '@ventas/service-kit';
+import { HttpError, IDEMPOTENCY_KEY_PATTERN, INT32_MAX, type UpstreamClient } from '@ventas/service-kit';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { buildQuote, mergeSaleLines, type CatalogProduct, type SaleLine } from '../domain/quote';
-import type { SaleCreatedEvent, SaleEventPublisher } from '../domain/sale-events';
 
 export interface SalesRoutesOptions {
   catalogo: UpstreamClient;
-  publisher: SaleEventPublisher;
   taxRate: number;
 }
 
@@ -19,16 +17,30 @@ const linesSchema = {
     additionalProperties: false,
     required: ['productId', 'quantity'],
     properties: {
-      productId: { type: 'integer', minimum: 1, maximum: 2147483647 },
+      productId: { type: 'integer', minimum: 1, maximum: INT32_MAX },
       quantity: { type: 'integer', minimum: 1, maximum: 100000 },
     },
   },
 } as const;
 
-export async function salesRoutes(
-  app: FastifyInstance,
-  { catalogo, publisher, taxRate }: SalesRoutesOptions,
-) {
+interface SaleBody {
+  items: SaleLine[];
+  customerId?: number;
+}
+
+/**
+ * What makes two requests "the same sale" for one Idempotency-Key: the customer and the merged basket, in product
+ * order (so `[{1,x2}]` and `[{1,x1},{1,x1}]` are one request). Prices are not in it: a retry after a price change
+ * is still the same sale, and answers the sale as it was made. Pure.
+ */
+export function saleFingerprint(body: SaleBody): string {
+  const lines = mergeSaleLines(body.items).sort((a, b) => a.productId - b.productId);
+  return createHash('sha256')
+    .update(JSON.stringify({ customerId: body.customerId ?? null, lines }))
+    .digest('hex');
+}
+
+export async function salesRoutes(app: FastifyInstance, { catalogo, taxRate }: SalesRoutesOptions) {
   /** Current prices and stock of every product in the basket; 404 naming those that do not exist. */
   async function priceList(lines: SaleLine[], request: FastifyRequest): Promise<Map<number, CatalogProduct>> {
     const ids = mergeSaleLines(lines).map((line) => line.productId);
@@ -68,76 +80,61 @@ export async function salesRoutes(
   );
 
   /**
-   * A sale reserves stock for every line or none (one call to catalogo-service's reservation endpoint, which
-   * is all-or-none), then publishes a sale-created event. The reservation is never retried (not idempotent).
+   * A sale (README: "Idempotent sales"): priced here, then stored by catalogo-service in one transaction with its
+   * stock reservation and its event (outbox). The Idempotency-Key makes the whole call idempotent, so the call to
+   * catalogo is retried when it times out: a retry finds the sale the first attempt committed.
    */
-  app.post<{ Body: { items: SaleLine[]; customerId?: number } }>(
+  app.post<{ Body: SaleBody; Headers: { 'idempotency-key'?: string } }>(
     '/api/sales',
     {
       schema: {
+        headers: {
+          type: 'object',
+          properties: { 'idempotency-key': { type: 'string', pattern: IDEMPOTENCY_KEY_PATTERN } },
+        },
         body: {
           type: 'object',
           additionalProperties: false,
           required: ['items'],
-          properties: { customerId: { type: 'integer', minimum: 1 }, items: linesSchema },
+          properties: { customerId: { type: 'integer', minimum: 1, maximum: INT32_MAX }, items: linesSchema },
         },
       },
     },
     async (request, reply) => {
+      const clientKey = request.headers['idempotency-key'];
+      // Without a key the client cannot retry safely, but our own retry to catalogo still can.
+      const idempotencyKey = clientKey ?? `bff-venta:${randomUUID()}`;
       const quote = buildQuote(request.body.items, await priceList(request.body.items, request), taxRate);
-      const saleId = randomUUID();
-      const reservation = await catalogo.post<{ reservationId: string; error?: unknown }>(
-        '/api/products/reservations',
-        {
-          body: {
-            reference: `sale:${saleId}`,
-            items: quote.lines.map(({ productId, quantity }) => ({ productId, quantity })),
-          },
-          requestId: request.id,
+      const sale = await catalogo.post<Record<string, unknown>>('/api/sales', {
+        body: {
+          idempotencyKey,
+          fingerprint: saleFingerprint(request.body),
+          customerId: request.body.customerId ?? null,
+          lines: quote.lines.map(({ productId, sku, name, unitPrice, quantity, lineTotal }) => ({
+            productId,
+            sku,
+            name,
+            unitPrice,
+            quantity,
+            lineTotal,
+          })),
+          subtotal: quote.subtotal,
+          tax: quote.tax,
+          total: quote.total,
         },
-      );
-      if (reservation.status === 409 || reservation.status === 404 || reservation.status === 400) {
-        // INSUFFICIENT_STOCK with the shortages, or PRODUCT_NOT_FOUND: nothing was reserved.
-        return reply.code(reservation.status).send(reservation.body);
-      }
-      if (reservation.status !== 201) {
-        throw new HttpError(
-          502,
-          'UPSTREAM_ERROR',
-          `catalogo-service answered ${reservation.status} to the reservation`,
-        );
-      }
-      const event: SaleCreatedEvent = {
-        type: 'sale.created',
-        version: 1,
-        saleId,
-        reservationId: reservation.body.reservationId,
-        customerId: request.body.customerId ?? null,
-        lines: quote.lines,
-        subtotal: quote.subtotal,
-        tax: quote.tax,
-        total: quote.total,
-        createdAt: new Date().toISOString(),
-      };
-      let published = true;
-      try {
-        await publisher.publish(event);
-      } catch (err) {
-        // The stock is reserved and the sale stands; the missing event is logged for replay.
-        published = false;
-        request.log.error({ err, event }, 'sale created but its event could not be published');
-      }
-      return reply.code(201).send({
-        id: saleId,
-        reservationId: event.reservationId,
-        customerId: event.customerId,
-        lines: event.lines,
-        subtotal: event.subtotal,
-        tax: event.tax,
-        total: event.total,
-        createdAt: event.createdAt,
-        event: { published, via: publisher.via },
+        requestId: request.id,
+        retrySafe: true,
       });
+      if (sale.status === 409 || sale.status === 404) {
+        // INSUFFICIENT_STOCK with the shortages, IDEMPOTENCY_KEY_REUSED, or PRODUCT_NOT_FOUND: nothing reserved.
+        return reply.code(sale.status).send(sale.body);
+      }
+      if (sale.status !== 201 && sale.status !== 200) {
+        throw new HttpError(502, 'UPSTREAM_ERROR', `catalogo-service answered ${sale.status} to the sale`);
+      }
+      // A replay answers what the first request answered (201), and says it is one.
+      if (sale.status === 200 && clientKey) void reply.header('idempotent-replayed', 'true');
+      return reply.code(201).header('location', `/api/sales/${sale.body['id']}`).send(sale.body);
     },
   );
 }

@@ -1,25 +1,18 @@
-import { withTransaction } from '@ventas/service-kit';
+import { migrate, type MigrateResult, type Seed } from '@ventas/service-kit';
 import type { Pool } from 'pg';
-import { SCHEMA_SQL } from './schema';
+import { MIGRATIONS } from './migrations';
 import { SEED_CATEGORIES, SEED_PRODUCTS } from './seed-data';
 
-// Serialises concurrent runs (two tasks starting together) of the DDL and the seed.
+// Serialises concurrent runs (two tasks starting together) of the migrations and the seed.
 const POPULATE_LOCK = 4_201_001;
 
-export interface PopulateResult {
-  categoriesInserted: number;
-  productsInserted: number;
-}
-
-/**
- * Creates the schema and seeds the catalogue. Idempotent: rows are inserted only when their natural key
- * (category slug, product SKU) is new, so a second run changes nothing, and rows users added or changed
- * (stock after sales, new products) are kept.
- */
-export async function populate(pool: Pool): Promise<PopulateResult> {
-  return withTransaction(pool, async (client) => {
-    await client.query('SELECT pg_advisory_xact_lock($1)', [POPULATE_LOCK]);
-    await client.query(SCHEMA_SQL);
+/** The demo catalogue, inserted once in a database's life (recorded in schema_seeds). */
+export const CATALOGUE_SEED: Seed = {
+  name: 'catalogue-v1',
+  // A database populated by the version that seeded on every start already has its catalogue.
+  alreadyPresent: async (client) =>
+    ((await client.query('SELECT 1 FROM categories LIMIT 1')).rowCount ?? 0) > 0,
+  insert: async (client) => {
     const categories = await client.query(
       `INSERT INTO categories (slug, name)
        SELECT slug, name FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS s (slug, name, n) ORDER BY n
@@ -43,6 +36,14 @@ export async function populate(pool: Pool): Promise<PopulateResult> {
         SEED_PRODUCTS.map((p) => p.stock),
       ],
     );
-    return { categoriesInserted: categories.rowCount ?? 0, productsInserted: products.rowCount ?? 0 };
-  });
+    return { categories: categories.rowCount ?? 0, products: products.rowCount ?? 0 };
+  },
+};
+
+/**
+ * Applies the pending migrations in order and seeds the catalogue once (see migrate in service-kit). Run on every
+ * start by populate-db: a second run changes nothing, and a seed product an operator deleted stays deleted.
+ */
+export function populate(pool: Pool): Promise<MigrateResult> {
+  return migrate(pool, { lockKey: POPULATE_LOCK, migrations: MIGRATIONS, seed: CATALOGUE_SEED });
 }

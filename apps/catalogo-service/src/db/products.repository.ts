@@ -1,5 +1,5 @@
 import { withTransaction } from '@ventas/service-kit';
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import {
   findMissing,
   findShortages,
@@ -37,10 +37,19 @@ export interface NewProduct {
   stock: number;
 }
 
+export type ReservedLine = ReservationLine & { remainingStock: number };
+
 export type ReservationOutcome =
-  | { kind: 'reserved'; reservationId: string; items: Array<ReservationLine & { remainingStock: number }> }
+  | { kind: 'reserved'; reservationId: string; items: ReservedLine[] }
+  /** The reference was reserved before with the same lines: nothing moved again. */
+  | { kind: 'existing'; reservationId: string; items: ReservedLine[] }
+  /** The reference was reserved before with other lines. */
+  | { kind: 'reference-conflict'; reservationId: string }
   | { kind: 'missing'; productIds: number[] }
   | { kind: 'short'; shortages: Shortage[] };
+
+// Namespace (first key) of the per-reference advisory locks; the second key is hashtext(reference).
+const RESERVATION_LOCK = 4_201_011;
 
 const PRODUCT_COLUMNS = `
   p.id, p.sku, p.name, p.description, p.price, p.stock, p.created_at, p.updated_at,
@@ -123,41 +132,73 @@ export async function createProduct(pool: Pool, input: NewProduct): Promise<Prod
  * Reserves every line or none, in one transaction. The product rows are locked (FOR UPDATE, in id order so two
  * reservations cannot deadlock) before stock is checked and decremented, so concurrent reservations queue
  * on the rows and can never oversell; the CHECK (stock >= 0) constraint is the last line of defence.
+ * A `reference` makes it idempotent: the same reference again returns the first reservation (nothing moves),
+ * with other lines it is a conflict. Requests with one reference queue on an advisory lock; the UNIQUE index on
+ * stock_reservations.reference is the last line of defence.
  */
-export async function reserveStock(
+export function reserveStock(
   pool: Pool,
+  lines: ReservationLine[],
+  reference?: string,
+): Promise<ReservationOutcome> {
+  return withTransaction(pool, (client) => reserveInTransaction(client, lines, reference));
+}
+
+export async function reserveInTransaction(
+  client: PoolClient,
   lines: ReservationLine[],
   reference?: string,
 ): Promise<ReservationOutcome> {
   const merged = mergeLines(lines);
   const ids = merged.map((line) => line.productId);
-  return withTransaction<ReservationOutcome>(pool, async (client) => {
-    const { rows } = await client.query<{ id: number; stock: number }>(
-      'SELECT id, stock FROM products WHERE id = ANY($1::int[]) ORDER BY id FOR UPDATE',
-      [ids],
+  if (reference !== undefined) {
+    await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [RESERVATION_LOCK, reference]);
+    const existing = await client.query<{ id: string; items: ReservationLine[] }>(
+      'SELECT id, items FROM stock_reservations WHERE reference = $1',
+      [reference],
     );
-    const stock = new Map(rows.map((row) => [row.id, row.stock]));
-    const missing = findMissing(merged, stock);
-    const shortages = findShortages(merged, stock);
-    // Nothing written yet: ending the transaction here only releases the row locks.
-    if (missing.length || shortages.length) {
-      return missing.length ? { kind: 'missing', productIds: missing } : { kind: 'short', shortages };
+    if (existing.rows[0]) {
+      const { id, items } = existing.rows[0];
+      if (JSON.stringify(mergeLines(items)) !== JSON.stringify(merged)) {
+        return { kind: 'reference-conflict', reservationId: id };
+      }
+      const { rows } = await client.query<{ id: number; stock: number }>(
+        'SELECT id, stock FROM products WHERE id = ANY($1::int[])',
+        [ids],
+      );
+      const stock = new Map(rows.map((row) => [row.id, row.stock]));
+      return {
+        kind: 'existing',
+        reservationId: id,
+        items: merged.map((line) => ({ ...line, remainingStock: stock.get(line.productId) ?? 0 })),
+      };
     }
-    const updated = await client.query<{ id: number; stock: number }>(
-      `UPDATE products p SET stock = p.stock - l.quantity, updated_at = now()
-       FROM unnest($1::int[], $2::int[]) AS l (id, quantity)
-       WHERE p.id = l.id RETURNING p.id, p.stock`,
-      [ids, merged.map((line) => line.quantity)],
-    );
-    const reservation = await client.query<{ id: string }>(
-      'INSERT INTO stock_reservations (reference, items) VALUES ($1, $2) RETURNING id',
-      [reference ?? null, JSON.stringify(merged)],
-    );
-    const remaining = new Map(updated.rows.map((row) => [row.id, row.stock]));
-    return {
-      kind: 'reserved',
-      reservationId: reservation.rows[0].id,
-      items: merged.map((line) => ({ ...line, remainingStock: remaining.get(line.productId) as number })),
-    };
-  });
+  }
+  const { rows } = await client.query<{ id: number; stock: number }>(
+    'SELECT id, stock FROM products WHERE id = ANY($1::int[]) ORDER BY id FOR UPDATE',
+    [ids],
+  );
+  const stock = new Map(rows.map((row) => [row.id, row.stock]));
+  const missing = findMissing(merged, stock);
+  const shortages = findShortages(merged, stock);
+  // Nothing written yet: ending the transaction here only releases the row locks.
+  if (missing.length || shortages.length) {
+    return missing.length ? { kind: 'missing', productIds: missing } : { kind: 'short', shortages };
+  }
+  const updated = await client.query<{ id: number; stock: number }>(
+    `UPDATE products p SET stock = p.stock - l.quantity, updated_at = now()
+     FROM unnest($1::int[], $2::int[]) AS l (id, quantity)
+     WHERE p.id = l.id RETURNING p.id, p.stock`,
+    [ids, merged.map((line) => line.quantity)],
+  );
+  const reservation = await client.query<{ id: string }>(
+    'INSERT INTO stock_reservations (reference, items) VALUES ($1, $2) RETURNING id',
+    [reference ?? null, JSON.stringify(merged)],
+  );
+  const remaining = new Map(updated.rows.map((row) => [row.id, row.stock]));
+  return {
+    kind: 'reserved',
+    reservationId: reservation.rows[0].id,
+    items: merged.map((line) => ({ ...line, remainingStock: remaining.get(line.productId) as number })),
+  };
 }

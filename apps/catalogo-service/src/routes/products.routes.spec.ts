@@ -1,5 +1,6 @@
 import { createTestDatabase, createPool, type TestDatabase } from '@ventas/service-kit';
 import type { FastifyInstance } from 'fastify';
+import { randomUUID } from 'node:crypto';
 import { buildApp } from '../app';
 import { populate } from '../db/populate';
 import { SEED_PRODUCTS } from '../db/seed-data';
@@ -75,6 +76,19 @@ describe('catalogo-service routes (PostgreSQL)', () => {
           .sort(),
       ).toEqual(['querystring.color', 'querystring.limit', 'querystring.sort']);
     });
+  });
+
+  // Both used to answer 500: the value reached PostgreSQL, which refused it.
+  it.each([
+    ['/api/products?q=%00', 'querystring.q'],
+    ['/api/products?q=a%00b', 'querystring.q'],
+    ['/api/products?offset=1e309', 'querystring.offset'],
+    ['/api/products?maxPrice=1e309', 'querystring.maxPrice'],
+    ['/api/products/1e309', 'params.id'],
+  ])('answers 400 naming the field for %s', async (url, field) => {
+    const response = await app.inject({ url });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.fields.map((f: { field: string }) => f.field)).toEqual([field]);
   });
 
   describe('get', () => {
@@ -159,11 +173,14 @@ describe('catalogo-service routes (PostgreSQL)', () => {
   });
 
   describe('stock reservations', () => {
-    const reserve = (items: Array<{ productId: number; quantity: number }>) =>
+    const reserve = (
+      items: Array<{ productId: number; quantity: number }>,
+      reference: string = randomUUID(),
+    ) =>
       app.inject({
         method: 'POST',
         url: '/api/products/reservations',
-        payload: { items, reference: 'test' },
+        payload: { items, reference },
       });
 
     it('reserves every line and returns what is left', async () => {
@@ -181,7 +198,44 @@ describe('catalogo-service routes (PostgreSQL)', () => {
           { productId: rice.id, quantity: 1, remainingStock: rice.stock - 1 },
           { productId: oil.id, quantity: 3, remainingStock: oil.stock - 3 },
         ].sort((a, b) => a.productId - b.productId),
+        replayed: false,
       });
+    });
+
+    it('is idempotent by reference: a retry answers the first reservation and moves nothing again', async () => {
+      const oil = await stockOf('ABA-002');
+      const first = await reserve([{ productId: oil.id, quantity: 2 }], 'sale:retry-1');
+      const retry = await reserve([{ productId: oil.id, quantity: 2 }], 'sale:retry-1');
+      expect(first.statusCode).toBe(201);
+      expect(retry.statusCode).toBe(200);
+      expect(retry.json()).toEqual({
+        reservationId: first.json().reservationId,
+        items: [{ productId: oil.id, quantity: 2, remainingStock: oil.stock - 2 }],
+        replayed: true,
+      });
+      const other = await reserve([{ productId: oil.id, quantity: 3 }], 'sale:retry-1');
+      expect(other.statusCode).toBe(409);
+      expect(other.json().error).toMatchObject({
+        code: 'REFERENCE_CONFLICT',
+        reservationId: first.json().reservationId,
+      });
+      expect((await stockOf('ABA-002')).stock).toBe(oil.stock - 2);
+    });
+
+    it('one reference sent ten times at once reserves once', async () => {
+      const rice = await stockOf('ABA-001');
+      const responses = await Promise.all(
+        Array.from({ length: 10 }, () => reserve([{ productId: rice.id, quantity: 1 }], 'sale:burst')),
+      );
+      expect(responses.map((r) => r.statusCode).sort()).toEqual([
+        200, 200, 200, 200, 200, 200, 200, 200, 200, 201,
+      ]);
+      expect(new Set(responses.map((r) => r.json().reservationId)).size).toBe(1);
+      expect((await stockOf('ABA-001')).stock).toBe(rice.stock - 1);
+      const rows = await app.db.query(
+        `SELECT count(*)::int AS n FROM stock_reservations WHERE reference = 'sale:burst'`,
+      );
+      expect(rows.rows[0].n).toBe(1);
     });
 
     it('answers 409 when one line is short, and reserves nothing', async () => {

@@ -2,9 +2,13 @@ import {
   badRequest,
   conflict,
   HttpError,
+  idParamsSchema,
+  INT32_MAX,
+  multiLineText,
   notFound,
   pageSchema,
   paginationQueryProperties,
+  singleLineText,
 } from '@ventas/service-kit';
 import type { FastifyInstance } from 'fastify';
 import type { ProductFilters } from '../db/product-query';
@@ -17,10 +21,11 @@ import {
   type NewProduct,
 } from '../db/products.repository';
 import type { ReservationLine } from '../domain/reservation';
-import { idParamsSchema, productSchema } from './schemas';
+import { productSchema } from './schemas';
 
 const PG_UNIQUE_VIOLATION = '23505';
 const PG_FOREIGN_KEY_VIOLATION = '23503';
+const MAX_PRICE = 1000000;
 
 export async function productsRoutes(app: FastifyInstance) {
   app.get('/api/categories', async () => ({ items: await listCategories(app.db) }));
@@ -33,11 +38,11 @@ export async function productsRoutes(app: FastifyInstance) {
           type: 'object',
           additionalProperties: false,
           properties: {
-            category: { type: 'string', minLength: 1 },
-            categoryId: { type: 'integer', minimum: 1 },
-            q: { type: 'string', minLength: 1, maxLength: 100 },
-            minPrice: { type: 'number', minimum: 0 },
-            maxPrice: { type: 'number', minimum: 0 },
+            category: { type: 'string', pattern: '^[a-z0-9-]{1,60}$' },
+            categoryId: { type: 'integer', minimum: 1, maximum: INT32_MAX },
+            q: singleLineText(100),
+            minPrice: { type: 'number', minimum: 0, maximum: MAX_PRICE },
+            maxPrice: { type: 'number', minimum: 0, maximum: MAX_PRICE },
             inStock: { type: 'boolean' },
             sort: { type: 'string', enum: ['id', 'name', 'price', '-price'], default: 'id' },
             ...paginationQueryProperties,
@@ -73,10 +78,10 @@ export async function productsRoutes(app: FastifyInstance) {
           required: ['sku', 'name', 'categoryId', 'price', 'stock'],
           properties: {
             sku: { type: 'string', pattern: '^[A-Z0-9][A-Z0-9-]{1,31}$' },
-            name: { type: 'string', minLength: 1, maxLength: 200 },
-            description: { type: 'string', maxLength: 2000 },
-            categoryId: { type: 'integer', minimum: 1 },
-            price: { type: 'number', minimum: 0, maximum: 1000000 },
+            name: singleLineText(200),
+            description: multiLineText(2000),
+            categoryId: { type: 'integer', minimum: 1, maximum: INT32_MAX },
+            price: { type: 'number', minimum: 0, maximum: MAX_PRICE },
             stock: { type: 'integer', minimum: 0, maximum: 1000000 },
           },
         },
@@ -101,7 +106,7 @@ export async function productsRoutes(app: FastifyInstance) {
     },
   );
 
-  // All lines or none: used by bff-venta when a sale is made.
+  // All lines or none; idempotent by `reference` (a retry answers the first reservation).
   app.post<{ Body: { items: ReservationLine[]; reference?: string } }>(
     '/api/products/reservations',
     {
@@ -111,7 +116,7 @@ export async function productsRoutes(app: FastifyInstance) {
           additionalProperties: false,
           required: ['items'],
           properties: {
-            reference: { type: 'string', maxLength: 100 },
+            reference: singleLineText(100),
             items: {
               type: 'array',
               minItems: 1,
@@ -121,7 +126,7 @@ export async function productsRoutes(app: FastifyInstance) {
                 additionalProperties: false,
                 required: ['productId', 'quantity'],
                 properties: {
-                  productId: { type: 'integer', minimum: 1, maximum: 2147483647 },
+                  productId: { type: 'integer', minimum: 1, maximum: INT32_MAX },
                   quantity: { type: 'integer', minimum: 1, maximum: 100000 },
                 },
               },
@@ -147,7 +152,20 @@ export async function productsRoutes(app: FastifyInstance) {
           shortages: outcome.shortages,
         });
       }
-      return reply.code(201).send({ reservationId: outcome.reservationId, items: outcome.items });
+      if (outcome.kind === 'reference-conflict') {
+        throw new HttpError(
+          409,
+          'REFERENCE_CONFLICT',
+          `Reference ${request.body.reference} was reserved with other items; nothing was reserved`,
+          { reservationId: outcome.reservationId },
+        );
+      }
+      // A repeated reference (a retry) answers the first reservation, 200 instead of 201: nothing moved again.
+      return reply.code(outcome.kind === 'existing' ? 200 : 201).send({
+        reservationId: outcome.reservationId,
+        items: outcome.items,
+        replayed: outcome.kind === 'existing',
+      });
     },
   );
 }

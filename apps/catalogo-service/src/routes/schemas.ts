@@ -15,9 +15,3 @@ export const productSchema = {
     updatedAt: { type: 'string' },
   },
 } as const;
-
-export const idParamsSchema = {
-  type: 'object',
-  required: ['id'],
-  properties: { id: { type: 'integer', minimum: 1, maximum: 2147483647 } },
-} as const;

@@ -1,23 +1,18 @@
-import { withTransaction } from '@ventas/service-kit';
+import { migrate, type MigrateResult, type Seed } from '@ventas/service-kit';
 import type { Pool } from 'pg';
-import { SCHEMA_SQL } from './schema';
+import { MIGRATIONS } from './migrations';
 import { SEED_CUSTOMERS } from './seed-data';
 
-// Serialises concurrent runs (two tasks starting together) of the DDL and the seed.
+// Serialises concurrent runs (two tasks starting together) of the migrations and the seed.
 const POPULATE_LOCK = 4_201_002;
 
-export interface PopulateResult {
-  customersInserted: number;
-}
-
-/**
- * Creates the schema and seeds customers. Idempotent: a customer is inserted only when its email (the natural
- * key) is new, so a second run changes nothing and customers added or edited by users are kept.
- */
-export async function populate(pool: Pool): Promise<PopulateResult> {
-  return withTransaction(pool, async (client) => {
-    await client.query('SELECT pg_advisory_xact_lock($1)', [POPULATE_LOCK]);
-    await client.query(SCHEMA_SQL);
+/** The demo customers, inserted once in a database's life (recorded in schema_seeds). */
+export const CUSTOMERS_SEED: Seed = {
+  name: 'customers-v1',
+  // A database populated by the version that seeded on every start already has its customers.
+  alreadyPresent: async (client) =>
+    ((await client.query('SELECT 1 FROM customers LIMIT 1')).rowCount ?? 0) > 0,
+  insert: async (client) => {
     const customers = await client.query(
       `INSERT INTO customers (email, first_name, last_name, phone, city)
        SELECT email, first_name, last_name, phone, city
@@ -33,6 +28,14 @@ export async function populate(pool: Pool): Promise<PopulateResult> {
         SEED_CUSTOMERS.map((c) => c.city),
       ],
     );
-    return { customersInserted: customers.rowCount ?? 0 };
-  });
+    return { customers: customers.rowCount ?? 0 };
+  },
+};
+
+/**
+ * Applies the pending migrations in order and seeds customers once (see migrate in service-kit). Run on every
+ * start by populate-db: a second run changes nothing, and a seed customer deleted since stays deleted.
+ */
+export function populate(pool: Pool): Promise<MigrateResult> {
+  return migrate(pool, { lockKey: POPULATE_LOCK, migrations: MIGRATIONS, seed: CUSTOMERS_SEED });
 }

@@ -1,4 +1,11 @@
-import { conflict, notFound, pageSchema, paginationQueryProperties } from '@ventas/service-kit';
+import {
+  conflict,
+  idParamsSchema,
+  notFound,
+  pageSchema,
+  paginationQueryProperties,
+  singleLineText,
+} from '@ventas/service-kit';
 import type { FastifyInstance } from 'fastify';
 import {
   createCustomer,
@@ -26,19 +33,16 @@ const customerSchema = {
   },
 } as const;
 
-const inputProperties = {
+// Every string bounded and free of control characters (PostgreSQL refuses NUL: that was a 500).
+export const inputProperties = {
   email: { type: 'string', format: 'email', maxLength: 254 },
-  firstName: { type: 'string', minLength: 1, maxLength: 100 },
-  lastName: { type: 'string', minLength: 1, maxLength: 100 },
+  firstName: singleLineText(100),
+  lastName: singleLineText(100),
   phone: { type: ['string', 'null'], pattern: '^\\+?[0-9 ()-]{6,20}$' },
-  city: { type: ['string', 'null'], minLength: 1, maxLength: 100 },
+  city: { ...singleLineText(100), type: ['string', 'null'] },
 } as const;
 
-const idParams = {
-  type: 'object',
-  required: ['id'],
-  properties: { id: { type: 'integer', minimum: 1, maximum: 2147483647 } },
-} as const;
+const idParams = idParamsSchema;
 
 function mapDuplicate(err: unknown, email: string | undefined): never {
   if ((err as { code?: string }).code === PG_UNIQUE_VIOLATION && email !== undefined) {
@@ -56,8 +60,8 @@ export async function customersRoutes(app: FastifyInstance) {
           type: 'object',
           additionalProperties: false,
           properties: {
-            q: { type: 'string', minLength: 1, maxLength: 100 },
-            city: { type: 'string', minLength: 1, maxLength: 100 },
+            q: singleLineText(100),
+            city: singleLineText(100),
             ...paginationQueryProperties,
           },
         },

@@ -6,7 +6,7 @@ import { exitOnStartupError } from '../server/start-server';
 import { connectWithRetry, createPool } from './pool';
 
 /**
- * The body of every service's `populate-db` entry (the checklist's populate_db.py), which the image's
+ * The body of every service's `populate-db` entry (what the former populate_db.py did), which the image's
  * entrypoint runs before the server: config from the environment, the first connection retried and
  * logged, then the service's own idempotent `populate`, its result logged. Exits 1 with one JSON line
  * when anything fails, so the entrypoint (`set -e`) never starts a server on an unprepared database.

@@ -15,6 +15,13 @@ export interface UpstreamRequest {
   query?: Record<string, string | number | boolean | undefined>;
   body?: unknown;
   requestId?: string;
+  /** Extra headers, e.g. `idempotency-key`. */
+  headers?: Record<string, string>;
+  /**
+   * Retry a non-idempotent method too: only for calls the upstream makes idempotent itself (an idempotency key or
+   * a unique reference), so a call that timed out after the upstream committed is answered, not repeated.
+   */
+  retrySafe?: boolean;
 }
 
 export interface UpstreamResponse<T = unknown> {
@@ -34,7 +41,7 @@ export class UpstreamError extends HttpError {
 
 /**
  * HTTP client for our own upstream services, on Node's fetch. Every attempt has a deadline; idempotent calls
- * are retried once; failures become 502/504 HttpErrors so a route can simply let them propagate. 4xx answers
+ * (and calls marked `retrySafe`) are retried once; failures become 502/504 HttpErrors so a route can simply let them propagate. 4xx answers
  * are returned to the caller, which decides what they mean.
  */
 export class UpstreamClient {
@@ -69,7 +76,7 @@ export class UpstreamClient {
     path: string,
     request: UpstreamRequest = {},
   ): Promise<UpstreamResponse<T>> {
-    const attempts = IDEMPOTENT.has(method) ? 1 + this.retries : 1;
+    const attempts = IDEMPOTENT.has(method) || request.retrySafe ? 1 + this.retries : 1;
     let failure: UpstreamError | undefined;
     for (let attempt = 1; attempt <= attempts; attempt++) {
       if (attempt > 1) {
@@ -102,7 +109,7 @@ export class UpstreamClient {
     for (const [key, value] of Object.entries(request.query ?? {})) {
       if (value !== undefined) url.searchParams.set(key, String(value));
     }
-    const headers: Record<string, string> = { accept: 'application/json' };
+    const headers: Record<string, string> = { ...request.headers, accept: 'application/json' };
     if (request.body !== undefined) headers['content-type'] = 'application/json';
     if (request.requestId) headers['x-request-id'] = request.requestId;
     const response = await fetch(url, {

@@ -1,27 +1,28 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { KitLogger } from '@ventas/service-kit';
-import type { QuoteLine } from './quote';
+import type { SaleLine } from './sales.repository';
 
+/** The event a sale publishes (moved here from bff-venta with the outbox; same shape, version 1). */
 export interface SaleCreatedEvent {
   type: 'sale.created';
   version: 1;
   saleId: string;
   reservationId: string;
   customerId: number | null;
-  lines: QuoteLine[];
+  lines: SaleLine[];
   subtotal: number;
   tax: number;
   total: number;
   createdAt: string;
 }
 
-export interface SaleEventPublisher {
+export interface EventPublisher {
   readonly via: 'sqs' | 'log';
   publish(event: SaleCreatedEvent): Promise<void>;
 }
 
 /** Sends the event to SQS (VENTAS_QUEUE_URL). FIFO queues get a group and the sale id as deduplication id. */
-export class SqsSaleEventPublisher implements SaleEventPublisher {
+export class SqsEventPublisher implements EventPublisher {
   readonly via = 'sqs';
 
   constructor(
@@ -43,7 +44,7 @@ export class SqsSaleEventPublisher implements SaleEventPublisher {
 }
 
 /** Without a queue the event is logged, so a local run or a test still shows what would have been sent. */
-export class LogSaleEventPublisher implements SaleEventPublisher {
+export class LogEventPublisher implements EventPublisher {
   readonly via = 'log';
 
   constructor(private readonly log: KitLogger) {}

@@ -1,9 +1,9 @@
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import {
-  LogSaleEventPublisher,
+  LogEventPublisher,
   regionFromQueueUrl,
-  SqsSaleEventPublisher,
+  SqsEventPublisher,
   type SaleCreatedEvent,
 } from './sale-events';
 
@@ -26,7 +26,7 @@ describe('sale event publishers', () => {
 
   it('sends the event as JSON with its type as an attribute', async () => {
     sqs.on(SendMessageCommand).resolves({ MessageId: 'm-1' });
-    await new SqsSaleEventPublisher(
+    await new SqsEventPublisher(
       new SQSClient({ region: 'us-east-1' }),
       'https://sqs.us-east-1.amazonaws.com/1/ventas',
     ).publish(event);
@@ -40,7 +40,7 @@ describe('sale event publishers', () => {
 
   it('adds group and deduplication ids on a FIFO queue', async () => {
     sqs.on(SendMessageCommand).resolves({});
-    await new SqsSaleEventPublisher(
+    await new SqsEventPublisher(
       new SQSClient({ region: 'us-east-1' }),
       'https://sqs.us-east-1.amazonaws.com/1/v.fifo',
     ).publish(event);
@@ -52,7 +52,7 @@ describe('sale event publishers', () => {
 
   it('logs the event when there is no queue', async () => {
     const info = jest.fn();
-    await new LogSaleEventPublisher({ info, warn: jest.fn(), error: jest.fn() }).publish(event);
+    await new LogEventPublisher({ info, warn: jest.fn(), error: jest.fn() }).publish(event);
     expect(info).toHaveBeenCalledWith(
       { event },
       'sale created (VENTAS_QUEUE_URL not set: event logged, not sent)',
