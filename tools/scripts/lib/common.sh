@@ -127,20 +127,20 @@ use_workspace_node() {
 }
 
 # ensure_node_modules: `npm ci` when node_modules is missing or older than package-lock.json
-# (npm writes node_modules/.package-lock.json on every install, so its mtime is the install time);
-# then the plugin's package in node_modules (postinstall does it too; cheap, and current after a pull).
+# (npm writes node_modules/.package-lock.json on every install, so its mtime is the install time).
+# No install script is needed: npm links the plugin (a workspace) into node_modules/@ventas/nx-docker itself,
+# so CI installs with --ignore-scripts and proves it.
 ensure_node_modules() {
   local marker="${VENTAS_REPO_ROOT}/node_modules/.package-lock.json"
   if [[ ! -f "${marker}" ]]; then
     log "node_modules missing: npm ci"
-    (cd "${VENTAS_REPO_ROOT}" && npm ci --no-audit --no-fund)
+    (cd "${VENTAS_REPO_ROOT}" && npm ci --ignore-scripts --no-audit --no-fund)
   elif [[ "${VENTAS_REPO_ROOT}/package-lock.json" -nt "${marker}" ]]; then
     log "package-lock.json is newer than node_modules: npm ci"
-    (cd "${VENTAS_REPO_ROOT}" && npm ci --no-audit --no-fund)
+    (cd "${VENTAS_REPO_ROOT}" && npm ci --ignore-scripts --no-audit --no-fund)
   else
     log "node_modules up to date with package-lock.json"
   fi
-  node "${VENTAS_REPO_ROOT}/tools/nx-docker/loader/link-package.cjs"
 }
 
 # daemon_pid PID_FILE PATTERN: the pid in PID_FILE when that process is alive and its command line still

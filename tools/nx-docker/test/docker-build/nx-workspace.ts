@@ -1,5 +1,5 @@
 import { execa } from 'execa';
-import { nxCliEnv } from '../support/nx-cli-env';
+import { nxCliEnv, ownNxDirectories } from '../support/nx-cli-env';
 import { cpSync, existsSync, mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -14,7 +14,7 @@ const PLUGIN = 'tools/nx-docker';
 export function makeGitWorkspace(files: FixtureFiles): string {
   const root = mkdtempSync(join(tmpdir(), 'nx-docker-ws-'));
   writeFiles(root, files);
-  for (const entry of ['package.json', 'executors.json', 'generators.json', 'loader', 'src']) {
+  for (const entry of ['package.json', 'executors.json', 'generators.json', 'src']) {
     const from = join(MAIN_ROOT, PLUGIN, entry);
     if (existsSync(from)) cpSync(from, join(root, PLUGIN, entry), { recursive: true });
   }
@@ -59,7 +59,7 @@ export async function nx(root: string, args: string[], env: Record<string, strin
     reject: false,
     all: true,
     extendEnv: false,
-    env: nxCliEnv(env),
+    env: nxCliEnv({ ...ownNxDirectories(root), ...env }),
   });
   return { exitCode: result.exitCode ?? -1, output: String(result.all ?? '') };
 }

@@ -8,7 +8,7 @@
  * (tmp/services/registry.env) and PostgreSQL (tmp/services/postgres.env). A missing one fails the test with the
  * script that provides it.
  */
-import { nxCliEnv } from '../support/nx-cli-env';
+import { nxCliEnv, ownNxDirectories } from '../support/nx-cli-env';
 import { execa, type Options as ExecaOptions } from 'execa';
 import {
   cpSync,
@@ -24,6 +24,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { runDocker } from '../../src/lib/docker/docker';
 import { parseImageInspect } from '../../src/lib/docker/inspect';
+import { imageIdOf } from '../../src/lib/docker/image-id';
 
 const WORKSPACE = join(__dirname, '../../../..');
 const SERVICE = 'pagos-service';
@@ -37,7 +38,7 @@ const createdTags = new Set<string>();
 
 function nxEnv(): NodeJS.ProcessEnv {
   // Plain text: the assertions read Nx's output.
-  return nxCliEnv({ FORCE_COLOR: '0', NO_COLOR: '1' });
+  return nxCliEnv({ ...ownNxDirectories(root), FORCE_COLOR: '0', NO_COLOR: '1' });
 }
 
 async function nx(args: string[], options: ExecaOptions = {}) {
@@ -69,8 +70,7 @@ function requireEnv(name: string, script: string): string {
 }
 
 async function requireImage(ref: string) {
-  const result = await runDocker(['image', 'inspect', '--format', '{{.Id}}', ref], { reject: false });
-  if (result.failed)
+  if ((await imageIdOf(ref)) === null)
     throw new Error(`The base image ${ref} is not in the daemon: run: bash tools/scripts/base-images.sh`);
 }
 

@@ -1,10 +1,11 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeImageManifest } from '../image-manifest/image-manifest';
-import { collectImageRecords, parsePushSummary } from './collect';
-import { parseReportArgs, renderReport } from './main';
-import { writeSmokeManifest } from './smoke-manifest';
+import { writeImageManifest } from '../results/image-manifest';
+import { writePushRecord } from '../results/push-record';
+import { collectImageRecords } from './collect';
+import { renderReport } from './report';
+import { writeSmokeManifest } from '../results/smoke-manifest';
 
 // Effects in a real temp dir (changesets style): the report reads what the executors wrote.
 describe('collectImageRecords', () => {
@@ -53,27 +54,41 @@ describe('collectImageRecords', () => {
       timings: { structureMs: 1, timeToHealthyMs: 1500, stopMs: 200, totalMs: 3000 },
       failure: null,
     });
-    writeFileSync(
-      join(root, 'dist', 'images', 'catalogo-service', 'push.json'),
-      JSON.stringify({
-        digest: 'sha256:feed',
-        repositoryUri: 'r/catalogo-service',
-        tags: ['1.0.0'],
-        extra: 1,
-      }),
-    );
+    writePushRecord(root, {
+      version: 1,
+      project: 'catalogo-service',
+      registry: 'r',
+      repositoryUri: 'r/catalogo-service',
+      imageId: 'sha256:catalogo-service',
+      platform: 'linux/amd64',
+      tags: ['1.0.0'],
+      pushed: ['1.0.0'],
+      skipped: [],
+      digest: 'sha256:feed',
+      imageUri: 'r/catalogo-service@sha256:feed',
+      pushedAt: '2026-11-29T18:00:00Z',
+    });
     writeFileSync(join(root, 'dist', 'images', 'bff-venta', 'smoke.json'), '{"version": 99}');
+    // A push.json without a version (an older ecr-push) is not read as current.
+    writeFileSync(join(root, 'dist', 'images', 'bff-venta', 'push.json'), '{"digest": "sha256:old"}');
 
     const records = collectImageRecords(root);
     expect(records.map((r) => r.project)).toEqual(['bff-venta', 'catalogo-service']);
     expect(records[0]).toMatchObject({
       smoke: null,
       push: null,
-      errors: [expect.stringMatching(/^smoke.json: .*version 99/)],
+      errors: [
+        expect.stringMatching(
+          /^smoke.json: dist\/images\/bff-venta\/smoke.json has version 99; this plugin reads version 1/,
+        ),
+        expect.stringMatching(
+          /^push.json: dist\/images\/bff-venta\/push.json has version none; this plugin reads version 1/,
+        ),
+      ],
     });
     expect(records[1]).toMatchObject({
       smoke: { healthy: true },
-      push: { digest: 'sha256:feed', repositoryUri: 'r/catalogo-service', tags: ['1.0.0'], imageUri: null },
+      push: { digest: 'sha256:feed', repositoryUri: 'r/catalogo-service', tags: ['1.0.0'] },
       errors: [],
     });
     const markdown = renderReport({ format: 'markdown', root, output: null });
@@ -82,34 +97,4 @@ describe('collectImageRecords', () => {
     );
     expect(markdown).toMatch(/bff-venta: smoke.json: .*version 99/);
   });
-});
-
-describe('parsePushSummary', () => {
-  it('ignores what it does not know', () => {
-    expect(parsePushSummary({ digest: 3, tags: ['a', 1] })).toEqual({
-      repositoryUri: null,
-      tags: ['a'],
-      digest: null,
-      imageUri: null,
-      imageId: null,
-      pushedAt: null,
-    });
-  });
-});
-
-describe('parseReportArgs', () => {
-  it.each([
-    [[], { format: 'text', root: '/ws', output: null }],
-    [['--format', 'markdown'], { format: 'markdown', root: '/ws', output: null }],
-    [
-      ['--format=markdown', '--output=/tmp/summary.md'],
-      { format: 'markdown', root: '/ws', output: '/tmp/summary.md' },
-    ],
-    [['--markdown', '--root', '/other'], { format: 'markdown', root: '/other', output: null }],
-  ])('%j', (argv, expected) => expect(parseReportArgs(argv, '/ws')).toEqual(expected));
-
-  it.each([
-    [['--format', 'html'], /Unknown --format 'html'/],
-    [['--verbose'], /Unknown argument '--verbose'. Usage/],
-  ])('rejects %j', (argv, message) => expect(() => parseReportArgs(argv, '/ws')).toThrow(message));
 });

@@ -1,30 +1,18 @@
-import { execFileSync } from 'node:child_process';
+import { ExecutorContext, logger } from '@nx/devkit';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { nxCliEnv } from '../../../test/support/nx-cli-env';
-import { IMAGE_MANIFEST_VERSION, writeImageManifest } from '../image-manifest/image-manifest';
+import { imageManifestFixture } from '../../../test/support/image-manifest-fixture';
+import { parseJUnit } from '../../../test/support/junit';
+import imageReportExecutor from '../../executors/image-report/image-report.impl';
+import { writeImageManifest } from '../results/image-manifest';
 import { renderJUnit } from './junit';
 import { mergeJUnit } from './junit-merge';
-import { parseReportArgs, renderJUnitReport } from './main';
+import { renderJUnitReport } from './report';
 import { renderSmokeJUnit, writeSmokeJUnit } from './smoke-junit';
-import { SmokeManifest, writeSmokeManifest } from './smoke-manifest';
+import { SmokeManifest, writeSmokeManifest } from '../results/smoke-manifest';
 
-const WORKSPACE = join(__dirname, '../../../../..');
-
-/** A real XML parser, as CI's reporters read the file: every suite and case an array, attributes kept. */
-function parse(xml: string) {
-  const validation = XMLValidator.validate(xml);
-  if (validation !== true) throw new Error(`invalid XML: ${JSON.stringify(validation)}\n${xml}`);
-  return new XMLParser({
-    ignoreAttributes: false,
-    attributeNamePrefix: '',
-    parseAttributeValue: false,
-    htmlEntities: true,
-    isArray: (name) => ['testsuite', 'testcase', 'property'].includes(name),
-  }).parse(xml).testsuites;
-}
+const parse = (xml: string) => parseJUnit(xml).testsuites;
 
 const id = (c: string) => `sha256:${c.repeat(64)}`;
 
@@ -51,24 +39,15 @@ function smoke(project: string, imageId: string, failed: boolean): SmokeManifest
 }
 
 function image(root: string, project: string, imageId: string) {
-  writeImageManifest(root, {
-    version: IMAGE_MANIFEST_VERSION,
-    project,
-    imageId,
-    store: 'classic',
-    configDigest: imageId,
-    manifestDigest: null,
-    provenance: false,
-    sourceDateEpoch: null,
-    tags: [`${project}:latest`],
-    platform: 'linux/amd64',
-    sizeBytes: 1,
-    builder: 'buildx',
-    baseImage: { ref: 'scratch', id: null },
-    builtAt: '2026-11-29T09:00:00.000Z',
-    buildSeconds: 1,
-    archive: null,
-  });
+  writeImageManifest(
+    root,
+    imageManifestFixture({
+      project,
+      imageId,
+      baseImage: { ref: 'scratch', id: null },
+      builtAt: '2026-11-29T09:00:00.000Z',
+    }),
+  );
 }
 
 /** What ecr-push writes (its own writer; only the shape matters here). */
@@ -173,36 +152,32 @@ describe('image-report --format junit', () => {
     expect(parse(merged.xml)).toMatchObject({ tests: '0', failures: '0' });
   });
 
-  it('takes --format junit and --junit', () => {
-    expect(parseReportArgs(['--format=junit', '--output', 'x.xml'], '/ws')).toEqual({
-      format: 'junit',
-      root: '/ws',
-      output: 'x.xml',
+  it('the image-report executor prints the document alone on stdout, or writes output and prints the counts', async () => {
+    const context = { root } as ExecutorContext;
+    const printed: string[] = [];
+    const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      printed.push(String(chunk));
+      return true;
     });
-    expect(parseReportArgs(['--junit'], '/ws').format).toBe('junit');
-    expect(() => parseReportArgs(['--format', 'xml'], '/ws')).toThrow(/use text, markdown or junit/);
-  });
+    const info = jest.spyOn(logger, 'info').mockImplementation(() => undefined);
+    try {
+      expect(await imageReportExecutor({ format: 'junit' }, context)).toEqual({ success: true });
+      const stdout = printed.join('');
+      expect(parse(stdout)).toMatchObject({ tests: '8', failures: '2' });
+      expect(stdout.startsWith('<?xml')).toBe(true);
 
-  it('the script prints the document alone on stdout, or writes --output and prints the counts', () => {
-    const script = [
-      '-r',
-      '@swc-node/register',
-      'tools/nx-docker/src/lib/report/main.ts',
-      '--format',
-      'junit',
-      '--root',
-      root,
-    ];
-    const options = { cwd: WORKSPACE, encoding: 'utf8' as const, env: nxCliEnv() as NodeJS.ProcessEnv };
-    const stdout = execFileSync(process.execPath, script, options);
-    expect(parse(stdout)).toMatchObject({ tests: '8', failures: '2' });
-    expect(stdout.startsWith('<?xml')).toBe(true);
-
-    const output = join(root, 'reports/junit.xml');
-    mkdirSync(join(root, 'reports'));
-    writeFileSync(output, 'old content');
-    const line = execFileSync(process.execPath, [...script, '--output', output], options);
-    expect(line).toBe(`Wrote ${output}: 3 suite(s), 8 test(s), 2 failure(s), 0 skipped.\n`);
-    expect(readFileSync(output, 'utf8')).toBe(stdout);
+      mkdirSync(join(root, 'reports'));
+      writeFileSync(join(root, 'reports/junit.xml'), 'old content');
+      expect(await imageReportExecutor({ format: 'junit', output: 'reports/junit.xml' }, context)).toEqual({
+        success: true,
+      });
+      const output = join(root, 'reports/junit.xml');
+      expect(info).toHaveBeenCalledWith(`Wrote ${output}: 3 suite(s), 8 test(s), 2 failure(s), 0 skipped.`);
+      expect(readFileSync(output, 'utf8')).toBe(stdout);
+      expect(printed.join('')).toBe(stdout);
+    } finally {
+      write.mockRestore();
+      info.mockRestore();
+    }
   });
 });

@@ -1,0 +1,4 @@
+export interface ImageReportExecutorSchema {
+  format?: 'text' | 'markdown' | 'junit';
+  output?: string;
+}
