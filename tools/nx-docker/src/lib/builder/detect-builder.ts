@@ -1,11 +1,11 @@
 /**
- * Which builder a docker CLI offers, decided from its captured output. Pure: `probeDockerClient`
+ * Which builder a docker CLI offers, decided from its captured output. Pure: `probe-builder.ts`
  * gathers the output, `chooseBuilder` decides, and both are testable with captured strings.
  */
 export type BuilderKind = 'buildx' | 'buildkit' | 'legacy';
 
 export interface ClientProbe {
-  /** The binary as configured or found, e.g. `docker` or `/usr/bin/docker`. */
+  /** The binary as configured, else `docker` (found on PATH by the shell rules of execa). */
   binary: string;
   /** `docker buildx version`. */
   buildx: { exitCode: number; stdout: string; stderr: string };
@@ -44,7 +44,7 @@ export interface BuilderChoice {
   engine: EngineFacts;
   /** One sentence for the log: why this builder. */
   reason: string;
-  /** Set when the build will be worse than it could be (legacy builder, or a fallback client). */
+  /** Set when the build will be worse than it could be (the legacy builder). */
   warning: string | null;
 }
 
@@ -83,50 +83,24 @@ export function builderOf(
   return { kind: 'legacy', binary: probe.binary, clientVersion, detail };
 }
 
-const RANK: Record<BuilderKind, number> = { buildx: 2, buildkit: 1, legacy: 0 };
-
-/**
- * `configured` is the docker CLI named by the option or NX_DOCKER_BINARY: it is used as it is.
- * Otherwise `probes[0]` is `docker` on PATH; when it has neither buildx nor BuildKit and another
- * client on the machine does (Debian's /usr/bin/docker 20.10 beside a 28.x without buildx), that
- * one is preferred and the log says so.
- */
-export function chooseBuilder(probes: ClientProbe[], configured: boolean): BuilderChoice {
-  if (probes.length === 0) throw new Error('chooseBuilder needs at least one probe');
-  const first = builderOf(probes[0]);
-  let chosen = first;
-  if (!configured) {
-    for (const probe of probes.slice(1)) {
-      const other = builderOf(probe);
-      if (RANK[other.kind] > RANK[chosen.kind]) chosen = other;
-    }
-  }
+/** The builder `probe`'s client offers: the one client used, `docker` or the configured one. */
+export function chooseBuilder(probe: ClientProbe): BuilderChoice {
+  const chosen = builderOf(probe);
   const label =
     chosen.kind === 'buildx'
       ? 'buildx build --load'
       : chosen.kind === 'buildkit'
         ? 'BuildKit (DOCKER_BUILDKIT=1 docker build)'
         : 'legacy builder';
-  const engine = engineOf(probes.find((probe) => probe.binary === chosen.binary) ?? probes[0]);
-  if (chosen !== first) {
-    return {
-      kind: chosen.kind,
-      binary: chosen.binary,
-      clientVersion: chosen.clientVersion,
-      engine,
-      reason: `${label} with ${chosen.binary}: ${chosen.detail}; preferred over ${first.binary}, which offers only the ${first.kind} builder: ${first.detail}.`,
-      warning: null,
-    };
-  }
   return {
     kind: chosen.kind,
     binary: chosen.binary,
     clientVersion: chosen.clientVersion,
-    engine,
+    engine: engineOf(probe),
     reason: `${label} with ${chosen.binary}: ${chosen.detail}.`,
     warning:
       chosen.kind === 'legacy'
-        ? `Building with Docker's deprecated legacy builder (${chosen.detail}): no BuildKit cache, COPY --chmod and --platform emulation. Install the buildx plugin${configured ? ' or point NX_DOCKER_BINARY at a client with BuildKit' : ''}.`
+        ? `Building with Docker's deprecated legacy builder (${chosen.detail}): no BuildKit cache, COPY --chmod and --platform emulation. Install the buildx plugin, or point NX_DOCKER_BINARY (or the dockerBinary option) at a client with BuildKit.`
         : null,
   };
 }

@@ -1,61 +1,67 @@
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dockerClientsOnMachine, probeCacheKey, probeDockerClient } from './probe-builder';
+import { buildxCacheKey, probeEngine } from './probe-builder';
 
-// Real files in a temp dir: which `docker` executables a PATH holds, first on PATH first, links folded.
-describe('dockerClientsOnMachine', () => {
-  let dir: string;
+const engine = (version: string, store = '[["Backing Filesystem","extfs"]]') => ({
+  binary: 'docker',
+  version: { exitCode: 0, stdout: version, stderr: '' },
+  driverStatus: { exitCode: 0, stdout: store, stderr: '' },
+});
+
+describe('buildxCacheKey', () => {
+  // Real files in a temp DOCKER_CONFIG: installing buildx or `docker buildx use` must change the key.
+  let config: string;
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'docker-clients-'));
+    config = mkdtempSync(join(tmpdir(), 'docker-config-'));
   });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+  afterEach(() => rmSync(config, { recursive: true, force: true }));
 
-  function client(sub: string, mode = 0o755): string {
-    mkdirSync(join(dir, sub), { recursive: true });
-    const path = join(dir, sub, 'docker');
-    writeFileSync(path, '#!/bin/sh\n');
-    chmodSync(path, mode);
-    return path;
-  }
+  it('changes with the client and server versions, the image store and the daemon address', () => {
+    const env = { DOCKER_CONFIG: config };
+    const key = buildxCacheKey(engine('{"Client":{"Version":"26.1.5"},"Server":{"Version":"26.1.5"}}'), env);
+    expect(buildxCacheKey(engine('{"Client":{"Version":"26.1.5"},"Server":{"Version":"26.1.5"}}'), env)).toBe(
+      key,
+    );
+    expect(
+      buildxCacheKey(engine('{"Client":{"Version":"26.1.5"},"Server":{"Version":"27.0.0"}}'), env),
+    ).not.toBe(key);
+    expect(
+      buildxCacheKey(engine('{"Client":{"Version":"27.0.0"},"Server":{"Version":"26.1.5"}}'), env),
+    ).not.toBe(key);
+    const containerd = '[["driver-type","io.containerd.snapshotter.v1"]]';
+    expect(
+      buildxCacheKey(
+        engine('{"Client":{"Version":"26.1.5"},"Server":{"Version":"26.1.5"}}', containerd),
+        env,
+      ),
+    ).not.toBe(key);
+    expect(
+      buildxCacheKey(engine('{"Client":{"Version":"26.1.5"},"Server":{"Version":"26.1.5"}}'), {
+        ...env,
+        DOCKER_HOST: 'unix:///elsewhere.sock',
+      }),
+    ).not.toBe(key);
+  });
 
-  it('lists executables in PATH order and folds links to the same file', () => {
-    const first = client('a');
-    const second = client('b');
-    client('c', 0o644);
-    mkdirSync(join(dir, 'd'));
-    symlinkSync(first, join(dir, 'd', 'docker'));
-    const found = dockerClientsOnMachine({
-      PATH: ['a', 'c', 'd', 'b', 'empty'].map((d) => join(dir, d)).join(':'),
-    });
-    expect(found.slice(0, 2)).toEqual([first, second]);
-    expect(found).not.toContain(join(dir, 'c', 'docker'));
-    expect(found).not.toContain(join(dir, 'd', 'docker'));
+  it('changes when the buildx plugin appears or another builder is chosen', () => {
+    const env = { DOCKER_CONFIG: config };
+    const versions = engine('{"Client":{"Version":"26.1.5"},"Server":{"Version":"26.1.5"}}');
+    const before = buildxCacheKey(versions, env);
+    mkdirSync(join(config, 'cli-plugins'));
+    writeFileSync(join(config, 'cli-plugins', 'docker-buildx'), '#!/bin/sh\n');
+    const withPlugin = buildxCacheKey(versions, env);
+    expect(withPlugin).not.toBe(before);
+    mkdirSync(join(config, 'buildx'));
+    writeFileSync(join(config, 'buildx', 'current'), '{"Key":"x","Name":"container"}');
+    expect(buildxCacheKey(versions, env)).not.toBe(withPlugin);
   });
 });
 
-describe('probeCacheKey', () => {
-  it('changes when a CLI plugin directory (buildx) appears or the daemon address changes', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'docker-config-'));
-    try {
-      const env = { PATH: dir, DOCKER_CONFIG: dir };
-      const before = probeCacheKey(null, env);
-      expect(probeCacheKey(null, env)).toBe(before);
-      mkdirSync(join(dir, 'cli-plugins'));
-      const withPlugins = probeCacheKey(null, env);
-      expect(withPlugins).not.toBe(before);
-      expect(probeCacheKey(null, { ...env, DOCKER_HOST: 'tcp://elsewhere:2375' })).not.toBe(withPlugins);
-      expect(probeCacheKey('/usr/bin/docker', env)).not.toBe(withPlugins);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
-});
-
-describe('probeDockerClient', () => {
+describe('probeEngine', () => {
   it('keeps failures as data', async () => {
-    const probe = await probeDockerClient(join(tmpdir(), 'no-such-docker'));
-    expect(probe.buildx.exitCode).not.toBe(0);
-    expect(probe.version.stderr).toMatch(/command not found/);
+    const probe = await probeEngine(join(tmpdir(), 'no-such-docker'));
+    expect(probe.version.exitCode).not.toBe(0);
+    expect(probe.version.stderr).toMatch(/command not found|ENOENT/);
   });
 });

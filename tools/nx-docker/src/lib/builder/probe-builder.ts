@@ -1,135 +1,131 @@
 import { createHash } from 'node:crypto';
-import { accessSync, constants, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { workspaceDataDirectoryForWorkspace } from 'nx/src/utils/cache-directory';
 import { runDocker } from '../docker/docker';
 import { BuilderChoice, chooseBuilder, ClientProbe } from './detect-builder';
 
-/** Runs the two probe commands against one client. Failures are data (`reject: false`). */
-export async function probeDockerClient(binary: string): Promise<ClientProbe> {
-  const [buildx, version, driverStatus, buildxInspect] = await Promise.all([
-    runDocker(['buildx', 'version'], { binary, reject: false, timeoutMs: 15_000 }),
-    runDocker(['version', '--format', '{{json .}}'], { binary, reject: false, timeoutMs: 15_000 }),
-    runDocker(['info', '--format', '{{json .DriverStatus}}'], { binary, reject: false, timeoutMs: 15_000 }),
-    runDocker(['buildx', 'inspect'], { binary, reject: false, timeoutMs: 15_000 }),
-  ]);
-  const data = (result: typeof buildx) => ({
-    exitCode: result.exitCode,
-    stdout: result.stdout,
-    stderr: result.stderr,
-  });
-  return {
-    binary,
-    buildx: data(buildx),
-    version: data(version),
-    driverStatus: data(driverStatus),
-    buildxInspect: data(buildxInspect),
-  };
+type CommandOutput = ClientProbe['version'];
+
+/** Failures are data (`reject: false`): a client without buildx, or a daemon that is down. */
+function probeCommand(binary: string, args: string[]): Promise<CommandOutput> {
+  return runDocker(args, { binary, reject: false, timeoutMs: 15_000 }).then(
+    ({ exitCode, stdout, stderr }) => ({
+      exitCode,
+      stdout,
+      stderr,
+    }),
+  );
 }
 
-/** Every distinct `docker` executable on PATH plus the usual install places, first on PATH first. */
-export function dockerClientsOnMachine(env: NodeJS.ProcessEnv = process.env): string[] {
-  const dirs = [...(env['PATH'] ?? '').split(delimiter).filter(Boolean), '/usr/local/bin', '/usr/bin'];
-  const seen = new Set<string>();
-  const found: string[] = [];
-  for (const dir of dirs) {
-    const path = join(dir, 'docker');
-    try {
-      accessSync(path, constants.X_OK);
-      const real = realpathSync(path);
-      if (seen.has(real)) continue;
-      seen.add(real);
-      found.push(path);
-    } catch {
-      // not here
-    }
-  }
-  return found;
+/** The daemon half of a probe, asked on every build: versions and image store, two quick daemon calls. */
+export async function probeEngine(
+  binary: string,
+): Promise<Pick<ClientProbe, 'binary' | 'version' | 'driverStatus'>> {
+  const [version, driverStatus] = await Promise.all([
+    probeCommand(binary, ['version', '--format', '{{json .}}']),
+    probeCommand(binary, ['info', '--format', '{{json .DriverStatus}}']),
+  ]);
+  return { binary, version, driverStatus };
+}
+
+/** The buildx half: two runs of the plugin, the slow part of a probe, which the cache saves. */
+export async function probeBuildx(binary: string): Promise<Pick<ClientProbe, 'buildx' | 'buildxInspect'>> {
+  const [buildx, buildxInspect] = await Promise.all([
+    probeCommand(binary, ['buildx', 'version']),
+    probeCommand(binary, ['buildx', 'inspect']),
+  ]);
+  return { buildx, buildxInspect };
 }
 
 const memo = new Map<string, Promise<BuilderChoice>>();
 
 /**
- * `configuredBinary` (option or NX_DOCKER_BINARY) is respected as it is; otherwise `docker` on PATH
- * is probed, and other clients on the machine only when it lacks both buildx and BuildKit.
- * The answer is kept in a small file in the temp dir, keyed by the clients' and CLI plugin
- * directories' identities, so parallel builds do not each spend four docker calls on it; installing
- * buildx or another client changes the key.
+ * The builder of `configuredBinary` (option or NX_DOCKER_BINARY), else of `docker`. The engine is asked every
+ * time; the buildx answers are kept in Nx's workspace data directory (`.nx/workspace-data/nx-docker/`), keyed
+ * on the client and server versions, the image store, the daemon address and the buildx plugin and current
+ * builder files, so parallel builds do not each run the plugin twice. A new client, engine or buildx, or
+ * `docker buildx use`, changes the key. Nothing read from the cache is executed: it holds only buildx's output.
  */
 export function resolveBuilder(
   configuredBinary: string | null,
+  workspaceRoot: string,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<BuilderChoice> {
-  const key = probeCacheKey(configuredBinary, env);
-  let pending = memo.get(key);
+  const binary = configuredBinary ?? 'docker';
+  const client = [binary, env['DOCKER_HOST'], env['DOCKER_CONTEXT'], env['DOCKER_CONFIG']].join('\0');
+  let pending = memo.get(client);
   if (!pending) {
     pending = (async () => {
+      const engine = await probeEngine(binary);
       const file = join(
-        tmpdir(),
-        `nx-docker-builder-${createHash('sha256').update(key).digest('hex').slice(0, 16)}.json`,
+        workspaceDataDirectoryForWorkspace(workspaceRoot),
+        'nx-docker',
+        `buildx-${createHash('sha256').update(buildxCacheKey(engine, env)).digest('hex').slice(0, 16)}.json`,
       );
-      const cached = readCachedChoice(file);
-      if (cached) return cached;
-      const choice = await detect(configuredBinary, env);
-      try {
-        writeFileSync(file, JSON.stringify(choice));
-      } catch {
-        // A read-only temp dir only costs the next build a probe.
-      }
-      return choice;
+      const cached = readCachedBuildx(file);
+      const buildx = cached ?? (await probeBuildx(binary));
+      if (!cached) writeCachedBuildx(file, buildx);
+      return chooseBuilder({ ...engine, ...buildx });
     })();
-    memo.set(key, pending);
-    pending.catch(() => memo.delete(key));
+    memo.set(client, pending);
+    pending.catch(() => memo.delete(client));
   }
   return pending;
 }
 
-async function detect(configuredBinary: string | null, env: NodeJS.ProcessEnv): Promise<BuilderChoice> {
-  if (configuredBinary) return chooseBuilder([await probeDockerClient(configuredBinary)], true);
-  const first = await probeDockerClient('docker');
-  const firstChoice = chooseBuilder([first], false);
-  if (firstChoice.kind !== 'legacy') return firstChoice;
-  const others = dockerClientsOnMachine(env).slice(1);
-  const probes = [first, ...(await Promise.all(others.map(probeDockerClient)))];
-  return chooseBuilder(probes, false);
-}
-
-/** What the answer depends on: the configured binary, every client on the machine, the CLI plugin dirs, the daemon address. */
-export function probeCacheKey(configuredBinary: string | null, env: NodeJS.ProcessEnv = process.env): string {
+/** What buildx's answers depend on beyond the engine's own answers. */
+export function buildxCacheKey(
+  engine: Pick<ClientProbe, 'binary' | 'version' | 'driverStatus'>,
+  env: NodeJS.ProcessEnv = process.env,
+): string {
   const identity = (path: string) => {
     try {
       const stat = statSync(path);
-      return `${path}:${realpathSync(path)}:${stat.size}:${stat.mtimeMs}`;
+      return `${path}:${stat.size}:${stat.mtimeMs}`;
     } catch {
       return `${path}:-`;
     }
   };
-  const pluginDirs = [
-    join(env['DOCKER_CONFIG'] || join(homedir(), '.docker'), 'cli-plugins'),
-    '/usr/local/lib/docker/cli-plugins',
-    '/usr/local/libexec/docker/cli-plugins',
-    '/usr/lib/docker/cli-plugins',
-    '/usr/libexec/docker/cli-plugins',
-  ];
+  const config = env['DOCKER_CONFIG'] || join(homedir(), '.docker');
   return JSON.stringify({
-    v: 3,
-    configured: configuredBinary ? identity(configuredBinary) : null,
-    clients: dockerClientsOnMachine(env).map(identity),
-    plugins: pluginDirs.map(identity),
+    v: 4,
+    binary: engine.binary,
+    version: engine.version.stdout,
+    store: engine.driverStatus.stdout,
     daemon: [env['DOCKER_HOST'] ?? '', env['DOCKER_CONTEXT'] ?? ''],
+    buildx: [
+      join(config, 'cli-plugins', 'docker-buildx'),
+      '/usr/local/lib/docker/cli-plugins/docker-buildx',
+      '/usr/local/libexec/docker/cli-plugins/docker-buildx',
+      '/usr/lib/docker/cli-plugins/docker-buildx',
+      '/usr/libexec/docker/cli-plugins/docker-buildx',
+      join(config, 'buildx', 'current'),
+    ].map(identity),
   });
 }
 
-function readCachedChoice(file: string): BuilderChoice | null {
+function readCachedBuildx(file: string): Pick<ClientProbe, 'buildx' | 'buildxInspect'> | null {
   try {
-    const choice = JSON.parse(readFileSync(file, 'utf8')) as BuilderChoice;
-    return ['buildx', 'buildkit', 'legacy'].includes(choice.kind) &&
-      typeof choice.binary === 'string' &&
-      typeof choice.engine?.store === 'string' &&
-      choice.engine.buildxDriver !== undefined
-      ? choice
-      : null;
+    const cached = JSON.parse(readFileSync(file, 'utf8')) as Pick<ClientProbe, 'buildx' | 'buildxInspect'>;
+    const valid = (output: CommandOutput | undefined) =>
+      typeof output?.exitCode === 'number' &&
+      typeof output.stdout === 'string' &&
+      typeof output.stderr === 'string';
+    return valid(cached.buildx) && valid(cached.buildxInspect) ? cached : null;
   } catch {
     return null;
+  }
+}
+
+function writeCachedBuildx(file: string, buildx: Pick<ClientProbe, 'buildx' | 'buildxInspect'>): void {
+  try {
+    mkdirSync(join(file, '..'), { recursive: true });
+    const temp = `${file}.${process.pid}.tmp`;
+    writeFileSync(temp, JSON.stringify(buildx));
+    renameSync(temp, file);
+  } catch {
+    // A read-only workspace only costs the next build a probe.
   }
 }
