@@ -7,9 +7,9 @@ export {
   imageManifestPath,
   IMAGE_MANIFEST_VERSION,
   describeEarlierBuild,
-} from './lib/image-manifest/image-manifest';
-export type { ImageManifest, ImageInputs } from './lib/image-manifest/image-manifest';
-export { ensureImage } from './lib/image-manifest/ensure-image';
+} from './lib/results/image-manifest';
+export type { ImageManifest, ImageInputs } from './lib/results/image-manifest';
+export { ensureImage } from './lib/results/ensure-image';
 export { NxDockerError } from './lib/errors';
 export { initGenerator } from './generators/init/init';
 export { serviceGenerator } from './generators/service/service';

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { runDocker } from '../../src/lib/docker/docker';
-import { ensureImage } from '../../src/lib/image-manifest/ensure-image';
-import { readImageManifest } from '../../src/lib/image-manifest/image-manifest';
+import { ensureImage } from '../../src/lib/results/ensure-image';
+import { readImageManifest } from '../../src/lib/results/image-manifest';
 import {
   imageIdOf,
   makeWorkspace,

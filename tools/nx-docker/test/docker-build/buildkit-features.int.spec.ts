@@ -6,7 +6,7 @@ import dockerBuildExecutor from '../../src/executors/docker-build/docker-build.i
 import { reproducibilityUnavailable } from '../../src/executors/docker-build/lib/engine-support';
 import type { DockerBuildExecutorSchema } from '../../src/executors/docker-build/schema';
 import { runDocker } from '../../src/lib/docker/docker';
-import { readImageManifest } from '../../src/lib/image-manifest/image-manifest';
+import { readImageManifest } from '../../src/lib/results/image-manifest';
 import { testEngine } from '../support/engine';
 import {
   captureExecutorOutput,

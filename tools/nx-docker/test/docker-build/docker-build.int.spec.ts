@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { runDocker } from '../../src/lib/docker/docker';
 import { buildImage, engineStore, withoutBuildx } from '../support/engine';
 import { parseImageInspect } from '../../src/lib/docker/inspect';
-import { ensureImage } from '../../src/lib/image-manifest/ensure-image';
-import { readImageManifest } from '../../src/lib/image-manifest/image-manifest';
+import { ensureImage } from '../../src/lib/results/ensure-image';
+import { readImageManifest } from '../../src/lib/results/image-manifest';
 import dockerBuildExecutor from '../../src/executors/docker-build/docker-build.impl';
 import type { DockerBuildExecutorSchema } from '../../src/executors/docker-build/schema';
 import { baseImageInput } from '../../src/lib/dockerfile/base-image-input';
@@ -157,7 +157,7 @@ describe('docker-build against the real engine', () => {
     const manifest = readImageManifest(root, 'svc');
     await removeImages([...manifest.tags, manifest.imageId]);
     await expect(ensureImage(root, manifest)).rejects.toThrow(
-      /is not in the Docker daemon and was not archived\.\nHint: Rebuild it: nx run svc:docker-build --skip-nx-cache/,
+      /is not in the Docker daemon, and it was neither archived nor copied to a registry: nothing can restore it\.\nHint: Rebuild it: nx run svc:docker-build --skip-nx-cache/,
     );
   });
 
@@ -167,7 +167,7 @@ describe('docker-build against the real engine', () => {
     await removeImages([...manifest.tags, manifest.imageId]);
     rmSync(join(root, 'dist/images/svc/image.tar.gz'));
     await expect(ensureImage(root, manifest)).rejects.toThrow(
-      /its archive image.tar.gz is missing[\s\S]*--skip-nx-cache/,
+      /its archive dist\/images\/svc\/image.tar.gz is missing and it has no registry copy[\s\S]*--skip-nx-cache/,
     );
   });
 

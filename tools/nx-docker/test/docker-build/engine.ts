@@ -108,10 +108,7 @@ export async function removeImages(refs: Iterable<string>): Promise<void> {
   await runDocker(['image', 'rm', '--force', ...list], { reject: false });
 }
 
-export async function imageIdOf(ref: string): Promise<string | null> {
-  const result = await runDocker(['image', 'inspect', '--format', '{{.Id}}', ref], { reject: false });
-  return result.failed ? null : result.stdout.trim();
-}
+export { imageIdOf } from '../../src/lib/docker/image-id';
 
 /**
  * Collects what an executor prints (Nx's logger goes through console, streamed Docker output through

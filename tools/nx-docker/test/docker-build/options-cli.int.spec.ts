@@ -1,7 +1,7 @@
 import { appendFileSync, existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { runDocker } from '../../src/lib/docker/docker';
-import { readImageManifest } from '../../src/lib/image-manifest/image-manifest';
+import { readImageManifest } from '../../src/lib/results/image-manifest';
 import { removeImages, requireDockerEngine, uniqueName, writeFiles } from './engine';
 import type { FixtureFiles } from './fixtures/four-services';
 import { initRepository, makeGitWorkspace, nx } from './nx-workspace';
@@ -43,7 +43,7 @@ function workspace(): FixtureFiles {
         // As in the real nx.json: the plugin code that builds the image.
         nxDockerBuild: [
           '{workspaceRoot}/tools/nx-docker/src/executors/docker-build/**/*',
-          '{workspaceRoot}/tools/nx-docker/src/lib/{docker,dockerfile,builder,tags,image-manifest}/**/*',
+          '{workspaceRoot}/tools/nx-docker/src/lib/{docker,dockerfile,builder,tags,checks,git,results}/**/*',
           '!{workspaceRoot}/tools/nx-docker/src/**/*.spec.ts',
         ],
       },
@@ -202,7 +202,7 @@ describe('the summary says why an image was rebuilt, from the input hashes in im
     ],
     [
       'the plugin',
-      () => appendFileSync(join(root, 'tools/nx-docker/src/lib/image-manifest/task-graph.ts'), '// edited\n'),
+      () => appendFileSync(join(root, 'tools/nx-docker/src/lib/results/task-graph.ts'), '// edited\n'),
       /^built: the plugin \(tools\/nx-docker\) changed, image unchanged/,
     ],
   ])('%s', async (_name, change, reason) => {

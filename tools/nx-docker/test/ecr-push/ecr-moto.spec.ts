@@ -220,7 +220,7 @@ describe('ecr-push against moto (ECR control plane)', () => {
     await expect(
       ecrPushExecutor(options({ tags: ['other', 'new'] }), fakeContext(root, project)),
     ).resolves.toEqual({ success: false });
-    expect(output.text()).toMatch(/ERROR: .*:other: immutable tag already holds another image/);
+    expect(output.text()).toMatch(/\] \S+:other: immutable tag already holds another image/);
     await ecr.send(
       new BatchDeleteImageCommand({ repositoryName: repository, imageIds: [{ imageTag: 'other' }] }),
     );
@@ -240,6 +240,6 @@ describe('ecr-push against moto (ECR control plane)', () => {
       success: false,
     });
     expect(output.text()).toMatch(/is MUTABLE in ECR; immutableTags is enforced here/);
-    expect(output.text()).toMatch(/ERROR: .*:1\.0\.0: immutable tag already holds another image/);
+    expect(output.text()).toMatch(/\] \S+:1\.0\.0: immutable tag already holds another image/);
   });
 });

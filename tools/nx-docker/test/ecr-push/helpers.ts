@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runDocker } from '../../src/lib/docker/docker';
 import { parseImageInspect } from '../../src/lib/docker/inspect';
-import { writeImageManifest } from '../../src/lib/image-manifest/image-manifest';
-import { SMOKE_MANIFEST_VERSION, writeSmokeManifest } from '../../src/lib/report/smoke-manifest';
+import { writeImageManifest } from '../../src/lib/results/image-manifest';
+import { SMOKE_MANIFEST_VERSION, writeSmokeManifest } from '../../src/lib/results/smoke-manifest';
 import { buildImage, manifestOfImage } from '../support/engine';
 
 /** Test fixtures for ecr-push: throw-away workspaces, tiny FROM scratch images, output capture. */
@@ -89,7 +89,7 @@ export async function buildTestImage(
   };
 }
 
-/** A passing smoke.json for this image id, through the module that owns the file (lib/report/smoke-manifest). */
+/** A passing smoke.json for this image id, through the module that owns the file (lib/results/smoke-manifest). */
 export function writePassingSmoke(root: string, project: string, imageId: string, platform: string): void {
   writeSmokeManifest(root, {
     version: SMOKE_MANIFEST_VERSION,
@@ -116,26 +116,37 @@ export async function removeTestImage(image: TestImage | undefined): Promise<voi
   await runDocker(['image', 'rm', image.imageId], { reject: false });
 }
 
-/** Captures everything written to stdout and stderr (the executor logs and the streamed docker output). */
-export function captureOutput(): { text: () => string; restore: () => void } {
+/**
+ * Captures everything the executor prints: Nx's logger (through console) and the streamed docker output
+ * (process.stdout/stderr). `onChunk` sees each piece as it is printed, e.g. to act between two steps.
+ */
+export function captureOutput(): {
+  text: () => string;
+  onChunk: (listener: (chunk: string) => void) => void;
+  restore: () => void;
+} {
   const chunks: string[] = [];
-  const out = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    chunks.push(chunk.toString());
-    return true;
-  });
-  const err = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    chunks.push(chunk.toString());
-    return true;
-  });
-  const log = jest.spyOn(console, 'log').mockImplementation((...args) => chunks.push(args.join(' ')));
-  const warn = jest.spyOn(console, 'warn').mockImplementation((...args) => chunks.push(args.join(' ')));
+  const listeners: Array<(chunk: string) => void> = [];
+  const record = (chunk: string) => {
+    chunks.push(chunk);
+    for (const listener of listeners) listener(chunk);
+  };
+  const spies = [
+    ...(['stdout', 'stderr'] as const).map((stream) =>
+      jest.spyOn(process[stream], 'write').mockImplementation((chunk: string | Uint8Array) => {
+        record(chunk.toString());
+        return true;
+      }),
+    ),
+    ...(['log', 'info', 'warn', 'error'] as const).map((level) =>
+      jest.spyOn(console, level).mockImplementation((...args) => record(`${args.join(' ')}\n`)),
+    ),
+  ];
   return {
     text: () => chunks.join(''),
+    onChunk: (listener) => void listeners.push(listener),
     restore: () => {
-      out.mockRestore();
-      err.mockRestore();
-      log.mockRestore();
-      warn.mockRestore();
+      for (const spy of spies) spy.mockRestore();
     },
   };
 }

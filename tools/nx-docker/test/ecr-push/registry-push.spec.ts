@@ -1,5 +1,4 @@
 import { ENGINE_LEG } from '../support/engine';
-import { XMLParser } from 'fast-xml-parser';
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
@@ -8,6 +7,7 @@ import ecrPushExecutor from '../../src/executors/ecr-push/ecr-push.impl';
 import { applyPush } from '../../src/executors/ecr-push/lib/apply-push';
 import type { EcrPushExecutorSchema } from '../../src/executors/ecr-push/schema';
 import { openDockerSession } from '../../src/lib/registry/docker-login';
+import { parseJUnit } from '../support/junit';
 import { credentialHelperFixture } from './credential-helper';
 import {
   buildTestImage,
@@ -71,11 +71,7 @@ if (!host || !user || !password) {
       }
     };
     const readJUnit = (workspace: string, name: string) =>
-      new XMLParser({
-        ignoreAttributes: false,
-        attributeNamePrefix: '',
-        isArray: (tag) => tag === 'testcase',
-      }).parse(readFileSync(join(workspace, 'dist', 'images', name, 'push.junit.xml'), 'utf8')).testsuites;
+      parseJUnit(readFileSync(join(workspace, 'dist', 'images', name, 'push.junit.xml'), 'utf8')).testsuites;
     const pushRecord = () =>
       JSON.parse(readFileSync(join(root, 'dist', 'images', project, 'push.json'), 'utf8'));
     /** The digest the registry answers for a tag, read independently of the plugin. */
@@ -155,7 +151,7 @@ if (!host || !user || !password) {
       // push.junit.xml: one passing case per tag, read with a real XML parser.
       const junit = readJUnit(root, project);
       expect(junit).toEqual(expect.objectContaining({ name: 'ecr-push', tests: '2', failures: '0' }));
-      expect(junit.testsuite.testcase.map((entry: { name: string }) => entry.name)).toEqual([
+      expect(junit.testsuite[0].testcase.map((entry: { name: string }) => entry.name)).toEqual([
         `${project}:1.0.0`,
         `${project}:latest`,
       ]);
@@ -178,7 +174,7 @@ if (!host || !user || !password) {
       await expect(run({ immutableTags: true, tags: ['{version}', 'fresh'] })).resolves.toEqual({
         success: false,
       });
-      expect(output.text()).toMatch(/ERROR: .*:1\.0\.0: immutable tag already holds another image/);
+      expect(output.text()).toMatch(/\] \S+:1\.0\.0: immutable tag already holds another image/);
       expect(output.text()).toMatch(/Nothing was pushed/);
       expect(await registryDigest('1.0.0')).toBe(digestBefore);
       expect(await registryDigest('fresh')).toBeNull();
@@ -247,7 +243,7 @@ if (!host || !user || !password) {
         success: false,
       });
       expect(output.text()).toContain(
-        `ERROR: Refusing to push ${untested} (${untested}:1.0.0, ${image.imageId.replace('sha256:', '').slice(0, 12)}): it has not been smoke-tested`,
+        `[${untested}] Refusing to push ${untested} (${untested}:1.0.0, ${image.imageId.replace('sha256:', '').slice(0, 12)}): it has not been smoke-tested`,
       );
       expect(output.text()).toContain(`Hint: run 'nx run ${untested}:smoke-test', then push again.`);
       expect(output.text()).not.toMatch(/retrying|plan/);
@@ -356,20 +352,18 @@ if (!host || !user || !password) {
         });
         process.env['ROTATION_REGISTRY_PASSWORD'] = originalPassword;
       };
-      /** Rotates once, when the executor says it logged in: between `docker login` and `docker push`. */
-      const rotateAfterLogin = (then: (rotated: string) => void) => {
-        const write = jest.mocked(process.stdout.write);
-        const inner = write.getMockImplementation() as (chunk: string | Uint8Array) => boolean;
+      /** Runs `then` once, when the executor prints a line matching `line` (it waits: the push is held). */
+      const once = (line: RegExp, then: () => void) => {
         let done = false;
-        write.mockImplementation((chunk: string | Uint8Array) => {
-          const result = inner(chunk);
-          if (!done && /logged in to /.test(chunk.toString())) {
+        output.onChunk((chunk) => {
+          if (!done && line.test(chunk)) {
             done = true;
-            then(rotate());
+            then();
           }
-          return result;
         });
       };
+      /** Rotates once, when the executor says it logged in: between `docker login` and `docker push`. */
+      const rotateAfterLogin = () => once(/logged in to /, () => void rotate());
 
       beforeAll(async () => {
         cpSync(join(__dirname, '..', '..', '..', 'scripts'), join(sandbox, 'repo', 'tools', 'scripts'), {
@@ -400,29 +394,26 @@ if (!host || !user || !password) {
         rmSync(sandbox, { recursive: true, force: true });
       });
 
-      it('refused once, then the retry logs in again with the new password from the env var, and succeeds', async () => {
-        const rotatedRepository = `${repository}-rotated`;
-        let rotated = '';
-        rotateAfterLogin((next) => {
-          rotated = next;
-          // What CI would do: the secret store now hands out the new password through the same env var.
-          process.env['ROTATION_REGISTRY_PASSWORD'] = next;
-        });
-        await expect(rotationRun({ repository: rotatedRepository, tags: ['{version}'] })).resolves.toEqual({
-          success: true,
-        });
+      // The env vars are read once, by normalizeOptions: a refused push logs in again with the same credentials,
+      // which helps when the registry refused for a while (a rotation that is rolled back, an expired token).
+      it('refused once, the password back before the retry: logs in again with the same credentials and succeeds', async () => {
+        rotateAfterLogin();
+        once(/logging in again/, restore);
+        await expect(
+          rotationRun({ repository: `${repository}-rotated`, tags: ['{version}'] }),
+        ).resolves.toEqual({ success: true });
         const text = output.text();
         expect(text).toMatch(
           /docker push \S+:1\.0\.0: attempt 1 of 3 failed \(.*(401 Unauthorized|unauthorized|authentication required).*\); retrying, 2 left/i,
         );
-        expect(text).toContain('logging in again before the next attempt');
+        expect(text.match(/logging in again/g)).toHaveLength(1);
         expect(text).toMatch(/pushed +\S+:1\.0\.0@sha256:[a-f0-9]{64} \(read back: equal/);
-        expect(text).not.toContain(rotated);
+        expect(text).not.toContain(originalPassword);
         expect(leftoverLoginDirs().filter((name) => !loginDirsBefore.has(name))).toEqual([]);
       });
 
-      it('refused again (the env var still holds the old password): stops with a clear error', async () => {
-        rotateAfterLogin(() => undefined);
+      it('refused again (the password stays rotated): stops with a clear error', async () => {
+        rotateAfterLogin();
         const started = Date.now();
         const error = (await rotationRun({ repository: `${repository}-refused`, tags: ['{version}'] }).catch(
           (caught: Error) => caught,
@@ -435,7 +426,7 @@ if (!host || !user || !password) {
         );
         expect(output.text().match(/logging in again/g)).toHaveLength(1);
         expect(Date.now() - started).toBeLessThan(20_000);
-        expect(readJUnit(root, project).testsuite.testcase[0].failure.message).toMatch(
+        expect(readJUnit(root, project).testsuite[0].testcase[0].failure.message).toMatch(
           /logging in again failed/,
         );
       });
@@ -489,7 +480,7 @@ if (!host || !user || !password) {
           success: false,
         });
         expect(output.text()).toMatch(
-          /refusing to push .*: The image is linux\/arm64(\/v8)?, but linux\/amd64 is expected\..* Nothing was sent to the registry/,
+          /Refusing to push .*: The image is linux\/arm64(\/v8)?, but linux\/amd64 is expected\..* Nothing was sent to the registry/,
         );
         expect(output.text()).not.toMatch(/retrying|plan/);
       } finally {

@@ -20,7 +20,9 @@ const SERVICES = ['catalogo-service', 'cliente-service', 'bff-cliente', 'bff-ven
 function read(path: string): string {
   const full = join(WORKSPACE, path);
   if (!existsSync(full))
-    throw new Error(`${path} is missing: the four services (issue 3) must exist for this test.`);
+    throw new Error(
+      `${path} is missing: the four services (apps/bff-cliente, bff-venta, catalogo-service, cliente-service) must exist for this test.`,
+    );
   return readFileSync(full, 'utf8');
 }
 

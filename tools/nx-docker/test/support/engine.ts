@@ -1,12 +1,13 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { BuilderChoice, ImageStore } from '../../src/lib/builder/detect-builder';
 import { resolveBuilder } from '../../src/lib/builder/probe-builder';
 import { runDocker } from '../../src/lib/docker/docker';
 import { inspectImage } from '../../src/lib/docker/inspect-image';
 import { imageIdentity, parseBuildMetadata } from '../../src/executors/docker-build/lib/image-identity';
-import { IMAGE_MANIFEST_VERSION, ImageManifest } from '../../src/lib/image-manifest/image-manifest';
+import { IMAGE_MANIFEST_VERSION, ImageManifest } from '../../src/lib/results/image-manifest';
+import { imageIdOf } from '../../src/lib/docker/image-id';
 
 /** The engine leg tmp/services/engine.env names (docker-engine.sh writes it; jest loads it). */
 export const ENGINE_LEG = process.env['VENTAS_ENGINE'] ?? 'unknown';
@@ -16,7 +17,7 @@ export const ENGINE_LEG = process.env['VENTAS_ENGINE'] ?? 'unknown';
  * Tests that need an engine feature ask here and say which leg has it.
  */
 export function testEngine(): Promise<BuilderChoice> {
-  return resolveBuilder(process.env['NX_DOCKER_BINARY']?.trim() || null);
+  return resolveBuilder(process.env['NX_DOCKER_BINARY']?.trim() || null, resolve(__dirname, '../../../..'));
 }
 
 export async function engineStore(): Promise<ImageStore> {
@@ -70,7 +71,8 @@ export async function buildImage(input: {
       ],
       { binary: engine.binary, env: { DOCKER_BUILDKIT: engine.kind === 'legacy' ? '0' : '1' } },
     );
-    const imageId = (await runDocker(['image', 'inspect', '--format', '{{.Id}}', input.tag])).stdout.trim();
+    const imageId = await imageIdOf(input.tag);
+    if (!imageId) throw new Error(`docker build --tag ${input.tag} made no image of that tag.`);
     const metadata = existsSync(metadataFile) ? parseBuildMetadata(readFileSync(metadataFile, 'utf8')) : null;
     return { imageId, configDigest: imageIdentity(engine.engine.store, imageId, metadata).configDigest };
   } finally {

@@ -204,6 +204,53 @@ describe('dockerBuildExecutor', () => {
     expect(logs.join('\n')).toMatch(/ · built: library kit \(libs\/kit\) and the options \(pull\) changed/);
   });
 
+  it('with cacheRegistry, pushes a copy tagged by its id (login on stdin) and records it by digest', async () => {
+    fakeDocker();
+    const docker = runDockerMock.getMockImplementation() as typeof runDocker;
+    const digest = `sha256:${'2'.repeat(64)}`;
+    runDockerMock.mockImplementation(async (args, options) => {
+      const command = `docker ${args.join(' ')}`;
+      if (args[0] === 'login') return ok(command, 'Login Succeeded');
+      if (args[0] === 'tag' || (args[0] === 'image' && args[1] === 'rm')) return ok(command);
+      if (args[0] === 'push') return ok(command, `${args[1].split(':').pop()}: digest: ${digest} size: 528`);
+      return docker(args, options);
+    });
+    process.env['TEST_CACHE_USER'] = 'ci';
+    process.env['TEST_CACHE_PASSWORD'] = 'not-in-argv';
+    try {
+      const raw = {
+        port: 8000,
+        cacheRegistry: '127.0.0.1:55000/ventas',
+        cacheRegistryUsernameEnv: 'TEST_CACHE_USER',
+        cacheRegistryPasswordEnv: 'TEST_CACHE_PASSWORD',
+      };
+      expect(await dockerBuildExecutor(raw, fakeContext())).toEqual({ success: true });
+    } finally {
+      delete process.env['TEST_CACHE_USER'];
+      delete process.env['TEST_CACHE_PASSWORD'];
+    }
+    const calls = runDockerMock.mock.calls;
+    const copyRef = `127.0.0.1:55000/ventas/orders:sha256-${'1'.repeat(64)}`;
+    const login = calls.find(([args]) => args[0] === 'login');
+    expect(login?.[0]).toEqual(['login', '--username', 'ci', '--password-stdin', '127.0.0.1:55000']);
+    expect(login?.[1]?.input).toBe('not-in-argv');
+    expect(calls.flatMap(([args]) => args).join(' ')).not.toContain('not-in-argv');
+    const push = calls.find(([args]) => args[0] === 'push');
+    expect(push?.[0]).toEqual(['push', copyRef]);
+    expect(push?.[1]?.env?.['DOCKER_CONFIG']).toBe(login?.[1]?.env?.['DOCKER_CONFIG']);
+    // The copy tag is a means, not a name to keep: it goes again.
+    expect(calls.some(([args]) => args.join(' ') === `image rm ${copyRef}`)).toBe(true);
+    expect(JSON.parse(readFileSync(manifestPath(), 'utf8')).registryCopy).toEqual({
+      ref: `127.0.0.1:55000/ventas/orders@${digest}`,
+      credentials: { usernameEnv: 'TEST_CACHE_USER', passwordEnv: 'TEST_CACHE_PASSWORD' },
+    });
+    expect(logs.filter((l) => l.includes(' · '))).toEqual([
+      expect.stringMatching(
+        / · built: no earlier image\.json .*; copied to 127\.0\.0\.1:55000\/ventas\/orders@sha256:2{64} · /,
+      ),
+    ]);
+  });
+
   it('passes the stage as --target, and refuses before Docker a stage the Dockerfile does not have', async () => {
     fakeDocker();
     writeFileSync(

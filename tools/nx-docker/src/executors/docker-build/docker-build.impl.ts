@@ -17,6 +17,7 @@ import { createGzip } from 'node:zlib';
 import type { BuilderChoice } from '../../lib/builder/detect-builder';
 import { resolveBuilder } from '../../lib/builder/probe-builder';
 import { DockerError, runDocker } from '../../lib/docker/docker';
+import { imageIdOf } from '../../lib/docker/image-id';
 import { inspectImage } from '../../lib/docker/inspect-image';
 import {
   checkBuiltPlatform,
@@ -38,7 +39,8 @@ import {
   IMAGE_MANIFEST_VERSION,
   readPreviousImageManifest,
   writeImageManifest,
-} from '../../lib/image-manifest/image-manifest';
+} from '../../lib/results/image-manifest';
+import { pushRegistryCopy } from '../../lib/registry/registry-copy';
 import { buildArgs, BuildOutputs } from './lib/build-args';
 import { describeEngine, engineProblems, reproducibilityUnavailable } from './lib/engine-support';
 import { BuildMetadata, imageIdentity, parseBuildMetadata } from './lib/image-identity';
@@ -65,8 +67,8 @@ export default async function dockerBuildExecutor(
 ): Promise<{ success: boolean }> {
   const started = performance.now();
   const options = normalizeOptions(raw, context, await gatherFacts(context));
-  // The builder probe (cached across runs) overlaps the checks; a failed check just drops it.
-  const pendingBuilder = resolveBuilder(options.dockerBinary);
+  // The builder probe (buildx's answers cached across runs) overlaps the checks; a failed check just drops it.
+  const pendingBuilder = resolveBuilder(options.dockerBinary, options.workspaceRoot);
   const { findings, model } = preBuildChecks(options);
   if (report(options, findings)) return { success: false };
 
@@ -103,7 +105,8 @@ export default async function dockerBuildExecutor(
     rmSync(options.archivePath, { force: true });
     const baseRef = baseImageOf(model as DockerfileModel, options.stage);
     // Asked while the build runs (one docker call, no extra wait), unless --pull may replace it meanwhile.
-    const earlyBaseId = baseRef === 'scratch' || options.pull ? null : imageId(baseRef, builder.binary);
+    const earlyBaseId =
+      baseRef === 'scratch' || options.pull ? null : imageIdOf(baseRef, { binary: builder.binary });
     let log: string;
     try {
       const result = await runDocker(command.args, {
@@ -141,7 +144,13 @@ export default async function dockerBuildExecutor(
     if (report(options, checkBuiltPlatform(options.platform, facts.platform, options.tags[0]))) {
       return { success: false };
     }
-    if (options.archive) await saveArchive(options, builder.binary, scratchDir);
+    // The archive travels in the Nx cache; the registry copy is pulled by digest on a cache hit elsewhere.
+    const [, registryCopy] = await Promise.all([
+      options.archive ? saveArchive(options, builder.binary, scratchDir) : null,
+      options.cacheRegistry
+        ? pushRegistryCopy(facts.id, options.cacheRegistry, { binary: builder.binary })
+        : null,
+    ]);
     const seconds = (performance.now() - started) / 1000;
     const manifest: ImageManifest = {
       version: IMAGE_MANIFEST_VERSION,
@@ -157,13 +166,17 @@ export default async function dockerBuildExecutor(
       builder: builder.kind,
       baseImage: {
         ref: baseRef,
-        id: baseRef === 'scratch' ? null : await (earlyBaseId ?? imageId(baseRef, builder.binary)),
+        id:
+          baseRef === 'scratch'
+            ? null
+            : await (earlyBaseId ?? imageIdOf(baseRef, { binary: builder.binary })),
       },
       builtAt: new Date().toISOString(),
       buildSeconds: Math.round(seconds * 10) / 10,
       archive: options.archive ? ARCHIVE_FILE : null,
       commit: options.gitSha,
       inputs,
+      registryCopy,
     };
     writeImageManifest(options.workspaceRoot, manifest);
     const changed =
@@ -191,6 +204,7 @@ export default async function dockerBuildExecutor(
         seconds,
         reason,
         archive: options.archive,
+        registryCopy: registryCopy?.ref ?? null,
         reproducibility: reproducibilityNote(outputs.sourceDateEpoch, reproducibilityUnavailable(builder)),
       }),
     );
@@ -271,11 +285,6 @@ export function baseImageOf(model: DockerfileModel, stageName: string | null): s
   const stage = finalStage(model, stageName);
   if (!stage) return 'scratch';
   return stageChain(model, stage).at(-1)?.from ?? 'scratch';
-}
-
-async function imageId(ref: string, binary: string): Promise<string | null> {
-  const result = await runDocker(['image', 'inspect', '--format', '{{.Id}}', ref], { binary, reject: false });
-  return result.failed ? null : result.stdout.trim() || null;
 }
 
 /** docker save (by tag, so a load restores the tags) | gzip -1, written beside image.json atomically. */

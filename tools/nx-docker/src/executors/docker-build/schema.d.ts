@@ -17,6 +17,10 @@ export interface DockerBuildExecutorSchema {
   cacheFrom?: string[];
   cacheTo?: string;
   archive?: boolean;
+  /** host[:port][/namespace] of a registry kept as a cache; image.json records the copy by digest. */
+  cacheRegistry?: string;
+  cacheRegistryUsernameEnv?: string;
+  cacheRegistryPasswordEnv?: string;
   pull?: boolean;
   provenance?: boolean;
   reproducible?: boolean;

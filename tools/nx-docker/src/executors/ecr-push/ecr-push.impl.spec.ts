@@ -1,20 +1,21 @@
-import type { ExecutorContext } from '@nx/devkit';
-import { XMLParser } from 'fast-xml-parser';
-import { execFileSync } from 'node:child_process';
+import { logger, type ExecutorContext } from '@nx/devkit';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runDocker } from '../../lib/docker/docker';
 import { createAwsClients, EcrClient } from '../../lib/ecr/ecr-client';
-import { ensureImage } from '../../lib/image-manifest/ensure-image';
-import { writeImageManifest } from '../../lib/image-manifest/image-manifest';
+import { ensureImage } from '../../lib/results/ensure-image';
+import { writeImageManifest } from '../../lib/results/image-manifest';
 import { openDockerSession } from '../../lib/registry/docker-login';
-import { SmokeManifest, writeSmokeManifest } from '../../lib/report/smoke-manifest';
+import { SmokeManifest, writeSmokeManifest } from '../../lib/results/smoke-manifest';
+import { gitRepo } from '../../../test/support/git-repo';
+import { imageManifestFixture } from '../../../test/support/image-manifest-fixture';
+import { parseJUnit } from '../../../test/support/junit';
 import ecrPushExecutor from './ecr-push.impl';
 
 jest.mock('../../lib/docker/docker');
 jest.mock('../../lib/ecr/ecr-client');
-jest.mock('../../lib/image-manifest/ensure-image');
+jest.mock('../../lib/results/ensure-image');
 jest.mock('../../lib/registry/docker-login');
 
 const IMAGE_ID = `sha256:${'1'.repeat(64)}`;
@@ -59,24 +60,18 @@ function writeManifest(
   extra: { tags?: string[]; smoke?: Partial<SmokeManifest> | null } = {},
 ) {
   if (extra.smoke !== null) writeSmoke(extra.smoke);
-  writeImageManifest(root, {
-    version: 2,
-    project: 'catalogo-service',
-    imageId: IMAGE_ID,
-    store: 'classic',
-    configDigest: IMAGE_ID,
-    manifestDigest: null,
-    provenance: false,
-    sourceDateEpoch: null,
-    tags: extra.tags ?? ['catalogo-service:1.0.0', 'catalogo-service:latest'],
-    platform,
-    sizeBytes: 1,
-    builder: 'buildkit',
-    baseImage: { ref: 'node:24-bookworm-slim', id: null },
-    builtAt: '2026-01-01T00:00:00.000Z',
-    buildSeconds: 1,
-    archive: null,
-  });
+  writeImageManifest(
+    root,
+    imageManifestFixture({
+      project: 'catalogo-service',
+      imageId: IMAGE_ID,
+      tags: extra.tags ?? ['catalogo-service:1.0.0', 'catalogo-service:latest'],
+      platform,
+      builder: 'buildkit',
+      baseImage: { ref: 'node:24-bookworm-slim', id: null },
+      builtAt: '2026-01-01T00:00:00.000Z',
+    }),
+  );
 }
 
 function writeSmoke(extra: Partial<SmokeManifest> = {}) {
@@ -96,20 +91,15 @@ function writeSmoke(extra: Partial<SmokeManifest> = {}) {
   });
 }
 
-/** Everything the executor printed. */
+/** Everything the executor printed: Nx's logger, and docker's streamed output. */
 const printed = () =>
-  jest
-    .mocked(process.stdout.write)
-    .mock.calls.map(([chunk]) => String(chunk))
-    .join('');
+  [logger.info, logger.warn, logger.error, process.stdout.write]
+    .flatMap((fn) => jest.mocked(fn).mock.calls.map(([chunk]) => String(chunk)))
+    .join('\n');
 
 function readJUnit() {
   const xml = readFileSync(join(root, 'dist', 'images', 'catalogo-service', 'push.junit.xml'), 'utf8');
-  return new XMLParser({
-    ignoreAttributes: false,
-    attributeNamePrefix: '',
-    isArray: (name) => name === 'testcase',
-  }).parse(xml).testsuites;
+  return parseJUnit(xml).testsuites;
 }
 
 /** Labels of the fake daemon's image (docker-build sets the revision one). */
@@ -126,6 +116,8 @@ beforeEach(() => {
   root = mkdtempSync(join(tmpdir(), 'ecr-push-spec-'));
   process.env['AWS_REGION'] = 'us-east-1';
   jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  for (const level of ['info', 'warn', 'error'] as const)
+    jest.spyOn(logger, level).mockImplementation(() => undefined);
   ecr = {
     accountId: jest.fn().mockResolvedValue('123456789012'),
     authorization: jest
@@ -200,6 +192,13 @@ it('refuses an arm64 image before any network call or docker command', async () 
   expect(EcrClientMock).not.toHaveBeenCalled();
   expect(ensureImage).not.toHaveBeenCalled();
   expect(runDockerMock).not.toHaveBeenCalled();
+  // Through Nx's logger, prefixed with the project like docker-build's lines; nothing raw on stdout.
+  expect(logger.error).toHaveBeenCalledWith(
+    expect.stringMatching(
+      /^\[catalogo-service\] Refusing to push catalogo-service: The image is linux\/arm64, but linux\/amd64 is expected\..*\n\[catalogo-service\] Hint: Build it for linux\/amd64/s,
+    ),
+  );
+  expect(process.stdout.write).not.toHaveBeenCalled();
 });
 
 it('ECR: creates the repository, applies the lifecycle policy, logs in with the token, pushes, writes push.json and the deploy manifest', async () => {
@@ -295,7 +294,7 @@ it('writes push.junit.xml: one passing case per tag', async () => {
   await expect(ecrPushExecutor({}, fakeContext())).resolves.toEqual({ success: true });
   const junit = readJUnit();
   expect(junit).toEqual(expect.objectContaining({ name: 'ecr-push', tests: '2', failures: '0' }));
-  expect(junit.testsuite.testcase.map((entry: { name: string }) => entry.name)).toEqual([
+  expect(junit.testsuite[0].testcase.map((entry: { name: string }) => entry.name)).toEqual([
     'catalogo-service:1.0.0',
     'catalogo-service:latest',
   ]);
@@ -307,10 +306,10 @@ it('a failed push: push.junit.xml names the failure, and the error still reaches
   await expect(ecrPushExecutor({ retries: 0 }, fakeContext())).rejects.toThrow(/the registry stores/);
   const junit = readJUnit();
   expect(junit).toEqual(expect.objectContaining({ tests: '2', failures: '2' }));
-  expect(junit.testsuite.testcase[0].failure.message).toMatch(
+  expect(junit.testsuite[0].testcase[0].failure.message).toMatch(
     /^After pushing .*:1\.0\.0 the registry stores sha256:e+/,
   );
-  expect(junit.testsuite.testcase[1].failure.message).toMatch(/^not pushed: the push stopped at 1\.0\.0/);
+  expect(junit.testsuite[0].testcase[1].failure.message).toMatch(/^not pushed: the push stopped at 1\.0\.0/);
 });
 
 describe('nothing untested ships', () => {
@@ -341,7 +340,7 @@ describe('nothing untested ships', () => {
       writeManifest('linux/amd64', { smoke });
       await expect(ecrPushExecutor({}, fakeContext())).resolves.toEqual({ success: false });
       expect(printed()).toContain(
-        `ERROR: Refusing to push catalogo-service (catalogo-service:1.0.0, ${shortId}): `,
+        `[catalogo-service] Refusing to push catalogo-service (catalogo-service:1.0.0, ${shortId}): `,
       );
       expect(printed()).toMatch(reason);
       expect(printed()).toContain(`Hint: run '${command}', then push again.`);
@@ -349,7 +348,7 @@ describe('nothing untested ships', () => {
       expect(runDockerMock).not.toHaveBeenCalled();
       const junit = readJUnit();
       expect(junit).toEqual(expect.objectContaining({ tests: '2', failures: '2' }));
-      for (const entry of junit.testsuite.testcase) {
+      for (const entry of junit.testsuite[0].testcase) {
         expect(entry.failure.message).toMatch(reason);
         expect(entry.failure.message).toContain(`Run '${command}'.`);
       }
@@ -362,7 +361,7 @@ describe('nothing untested ships', () => {
     expect(printed()).toMatch(/plan \(dry run, nothing is pushed\)/);
     expect(printed()).toMatch(/push +\S+:1\.0\.0 +not in the registry yet/);
     expect(printed()).toMatch(
-      /ERROR: the push would be refused: Refusing to push catalogo-service \(catalogo-service:1\.0\.0, 111111111111\): it has not been smoke-tested/,
+      /\[catalogo-service\] the push would be refused: Refusing to push catalogo-service \(catalogo-service:1\.0\.0, 111111111111\): it has not been smoke-tested/,
     );
     expect(runDockerMock.mock.calls.some(([args]) => args[0] === 'push' || args[0] === 'tag')).toBe(false);
     expect(existsSync(join(root, 'dist', 'images', 'catalogo-service', 'push.junit.xml'))).toBe(false);
@@ -371,17 +370,7 @@ describe('nothing untested ships', () => {
 
 describe('git tags name the commit being shipped (HEAD), not the one a cached build ran at', () => {
   /** A temp git repository as the workspace: commit A, then commit B. */
-  function gitCommit(message: string): string {
-    const git = (...args: string[]) =>
-      execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], {
-        cwd: root,
-        encoding: 'utf8',
-        env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', HOME: root },
-      }).trim();
-    if (!existsSync(join(root, '.git'))) git('init', '--quiet');
-    git('commit', '--quiet', '--allow-empty', '-m', message);
-    return git('rev-parse', 'HEAD');
-  }
+  const gitCommit = (message: string) => gitRepo(root).commit(message);
 
   it('image.json written at commit A (a cache hit at B): the pushed tags carry B, and one line says so', async () => {
     const a = gitCommit('A');

@@ -2,7 +2,8 @@ import type { TargetConfiguration } from '@nx/devkit';
 
 /**
  * The nx.json `targetDefaults` the plugin needs, written by `init` and kept byte-for-byte equal to the
- * workspace's own nx.json (test/generators/init.workspace.spec.ts fails when the two drift).
+ * workspace's own nx.json ("the plugin defaults and this workspace nx.json" in src/generators/init/init.spec.ts
+ * fails when the two drift).
  * Each decision carries its reason here, once; project.json targets inherit them.
  */
 export const DOCKER_TARGET_DEFAULTS: Record<
@@ -65,16 +66,23 @@ export const DOCKER_TARGET_DEFAULTS: Record<
   },
 };
 
-/** The plugin code each cached target depends on, as nx.json named inputs (init adds missing ones). */
+/**
+ * The plugin code each cached target depends on, as nx.json named inputs (init adds missing ones): the executor
+ * and every lib folder it imports, so that a change there re-runs the target. docker-build: docker, dockerfile,
+ * builder, tags, checks (the platform comparison), git (commit and remote for labels and tags), results
+ * (image.json). smoke-test: docker, checks, report (smoke.junit.xml), results (image.json in, smoke.json out).
+ */
 export const DOCKER_NAMED_INPUTS: Record<string, string[]> = {
   nxDockerBuild: [
     '{workspaceRoot}/tools/nx-docker/src/executors/docker-build/**/*',
-    '{workspaceRoot}/tools/nx-docker/src/lib/{docker,dockerfile,builder,tags,image-manifest}/**/*',
+    '{workspaceRoot}/tools/nx-docker/src/lib/{docker,dockerfile,builder,tags,checks,git,results,registry}/**/*',
+    '{workspaceRoot}/tools/nx-docker/src/lib/errors.ts',
     '!{workspaceRoot}/tools/nx-docker/src/**/*.spec.ts',
   ],
   nxDockerSmokeTest: [
     '{workspaceRoot}/tools/nx-docker/src/executors/smoke-test/**/*',
-    '{workspaceRoot}/tools/nx-docker/src/lib/{docker,checks,report,image-manifest}/**/*',
+    '{workspaceRoot}/tools/nx-docker/src/lib/{docker,builder,checks,report,results,registry}/**/*',
+    '{workspaceRoot}/tools/nx-docker/src/lib/errors.ts',
     '!{workspaceRoot}/tools/nx-docker/src/**/*.spec.ts',
   ],
 };

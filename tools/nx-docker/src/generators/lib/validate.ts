@@ -10,7 +10,7 @@ export function validatePort(raw: unknown, optionName = 'port'): number {
     throw new NxDockerError(
       `--${optionName} must be an integer from 1 to 65535; got ${typeof raw === 'number' ? String(raw) : JSON.stringify(raw)}.`,
       {
-        hint: "The services listen on 8000 (the checklist's port): --port 8000",
+        hint: 'The services listen on 8000 (the port every service of this workspace listens on): --port 8000',
       },
     );
   }

@@ -1,5 +1,5 @@
 import type { ImageFacts } from '../docker/inspect';
-import { fakeFacts } from './fake-facts';
+import { fakeFacts } from '../../../test/support/fake-facts';
 import {
   checkEntrypoint,
   checkExposedPort,

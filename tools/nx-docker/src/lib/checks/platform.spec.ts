@@ -1,5 +1,5 @@
-import { fakeFacts } from './fake-facts';
-import { checkPlatform, parsePlatform } from './platform';
+import { fakeFacts } from '../../../test/support/fake-facts';
+import { checkPlatform, parsePlatform, platformMatches } from './platform';
 
 describe('checkPlatform', () => {
   it.each([
@@ -8,6 +8,8 @@ describe('checkPlatform', () => {
     ['linux', 'arm64', 'v8', 'linux/arm64'],
     ['linux', 'arm64', 'v8', 'linux/arm64/v8'],
     ['linux', 'aarch64', null, 'linux/arm64'],
+    ['linux', 'x86-64', null, 'linux/amd64'],
+    ['linux', 'arm64', null, 'linux/arm64/v8'],
   ])('%s/%s (variant %s) satisfies %s', (os, architecture, variant, expected) => {
     const [finding] = checkPlatform(fakeFacts({ os, architecture, variant }), expected);
     expect(finding).toMatchObject({ check: 'platform', severity: 'ok' });
@@ -35,9 +37,43 @@ describe('checkPlatform', () => {
 
   it.each([
     ['linux/amd64', { os: 'linux', architecture: 'amd64', variant: null }],
-    ['Linux/ARM64/v8', { os: 'linux', architecture: 'arm64', variant: 'v8' }],
+    ['Linux/ARM64/v8', { os: 'linux', architecture: 'arm64', variant: null }],
     ['linux/x86_64', { os: 'linux', architecture: 'amd64', variant: null }],
-  ])('parsePlatform(%s)', (value, expected) => {
+    ['linux/x86-64', { os: 'linux', architecture: 'amd64', variant: null }],
+    ['linux/amd64/v1', { os: 'linux', architecture: 'amd64', variant: null }],
+    ['linux/amd64/v3', { os: 'linux', architecture: 'amd64', variant: 'v3' }],
+    ['linux/aarch64', { os: 'linux', architecture: 'arm64', variant: null }],
+    ['linux/arm64/v9', { os: 'linux', architecture: 'arm64', variant: 'v9' }],
+    ['linux/arm', { os: 'linux', architecture: 'arm', variant: null }],
+    ['linux/arm/v7', { os: 'linux', architecture: 'arm', variant: null }],
+    ['linux/armhf', { os: 'linux', architecture: 'arm', variant: null }],
+    ['linux/armel', { os: 'linux', architecture: 'arm', variant: 'v6' }],
+    ['linux/i386', { os: 'linux', architecture: '386', variant: null }],
+    ['', { os: '', architecture: '', variant: null }],
+  ])('parsePlatform(%j)', (value, expected) => {
     expect(parsePlatform(value)).toEqual(expected);
+  });
+});
+
+describe('platformMatches (the one comparison: checkPlatform, FROM --platform, the built image)', () => {
+  it.each([
+    ['linux/amd64', 'linux/amd64', true],
+    ['linux/x86_64', 'linux/amd64', true],
+    ['linux/x86-64', 'linux/amd64', true],
+    ['linux/amd64', 'linux/x86_64', true],
+    ['linux/amd64/v1', 'linux/amd64', true],
+    ['linux/amd64/v3', 'linux/amd64', false],
+    ['linux/amd64', 'linux/amd64/v3', false],
+    ['linux/aarch64', 'linux/arm64', true],
+    ['linux/arm64', 'linux/arm64/v8', true],
+    ['linux/arm64/v8', 'linux/arm64', true],
+    ['linux/arm64/v8', 'linux/arm64/v9', false],
+    ['linux/arm/v6', 'linux/arm/v7', false],
+    ['linux/armhf', 'linux/arm/v7', true],
+    ['linux/arm64', 'linux/amd64', false],
+    ['windows/amd64', 'linux/amd64', false],
+    ['', 'linux/amd64', false],
+  ])('image %s where %s is asked for: %s', (actual, expected, matches) => {
+    expect(platformMatches(actual, expected)).toBe(matches);
   });
 });

@@ -4,7 +4,7 @@ export function toMb(bytes: number): number {
   return Math.round((bytes / 1_000_000) * 10) / 10;
 }
 
-/** The checklist's limit: each image under 500 MB (decimal MB, as `docker images` prints them). */
+/** The size budget (`maxSizeMb`, 500 by default): each image under it (decimal MB, as `docker images` prints them). */
 export const checkSizeBudget: Check = (facts, expected) => {
   const sizeMb = toMb(facts.sizeBytes);
   if (facts.sizeBytes <= expected.maxSizeMb * 1_000_000) {

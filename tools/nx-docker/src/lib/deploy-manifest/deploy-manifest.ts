@@ -9,7 +9,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { dirname } from 'node:path';
-import { writeJsonAtomic } from '../image-manifest/image-manifest';
+import { writeJsonAtomic } from '../results/result-file';
 import { NxDockerError } from '../errors';
 
 /**

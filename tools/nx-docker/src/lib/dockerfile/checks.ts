@@ -1,3 +1,4 @@
+import { platformMatches } from '../checks/platform';
 import { baseImageInput, baseImagesToTrack, tracksImage } from './base-image-input';
 import { DockerfileModel, finalStage, stageChain } from './parse-dockerfile';
 import { ScriptUse } from './scripts';
@@ -86,7 +87,7 @@ export function checkDockerfile(input: DockerfileCheckInput): DockerfileFinding[
   const stage = checkStage(input.model, input.dockerfile, input.stage);
   if (stage.length > 0) return stage;
   return [
-    ...checkPlatform(input),
+    ...checkFromPlatform(input),
     ...checkExecBits(input),
     ...checkExpose(input),
     ...checkHealthcheck(input),
@@ -125,9 +126,13 @@ export function checkStage(
   ];
 }
 
-export function checkPlatform(input: DockerfileCheckInput): DockerfileFinding[] {
+/** A `FROM --platform=…` that pins another platform than the build's (aliases and default variants agree). */
+export function checkFromPlatform(input: DockerfileCheckInput): DockerfileFinding[] {
   return input.model.stages
-    .filter((s) => s.fromPlatform && !s.fromPlatform.includes('$') && s.fromPlatform !== input.platform)
+    .filter(
+      (s) =>
+        s.fromPlatform && !s.fromPlatform.includes('$') && !platformMatches(s.fromPlatform, input.platform),
+    )
     .map((s) => ({
       check: 'platform' as const,
       severity: 'error' as const,
@@ -297,11 +302,9 @@ export function checkBaseImageInput(
   }));
 }
 
-/** After the build: the image's own os/architecture must be the platform asked for. */
+/** After the build: the image's own os/architecture must be the platform asked for (platformMatches). */
 export function checkBuiltPlatform(expected: string, actual: string, image: string): DockerfileFinding[] {
-  const [os, arch, variant] = expected.split('/');
-  const [aOs, aArch, aVariant] = actual.split('/');
-  if (os === aOs && arch === aArch && (!variant || variant === aVariant)) return [];
+  if (actual && platformMatches(actual, expected)) return [];
   return [
     {
       check: 'platform',

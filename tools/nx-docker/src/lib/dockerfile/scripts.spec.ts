@@ -43,7 +43,7 @@ describe('findStartScripts', () => {
       { imagePath: '/entrypoint.sh', candidates: ['entrypoint.sh'], chmod: true, line: 3 },
     ],
     [
-      'RUN chmod +x after the COPY (the checklist fix)',
+      'RUN chmod +x after the COPY (the usual fix)',
       [
         'FROM node:24',
         'COPY entrypoint.sh /app/entrypoint.sh',

@@ -1,3 +1,4 @@
+import { platformMatches } from '../checks/platform';
 /** Image manifest media types and a pure parser: which config digest a tag holds for a platform. */
 export const MEDIA_TYPES = {
   dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
@@ -43,12 +44,10 @@ export function parseManifest(body: string, contentType?: string | null): Parsed
   return { kind: 'image', configDigest: json.config?.digest ?? null };
 }
 
-/** The entry of an index for a platform (`linux/amd64` also matches `linux/amd64/v1`). */
+/** The entry of an index for a platform, by the one platform comparison (`linux/arm64` is `linux/arm64/v8`). */
 export function pickPlatform(
   manifests: { digest: string; platform: string }[],
   platform: string,
 ): string | null {
-  const exact = manifests.find((entry) => entry.platform === platform);
-  if (exact) return exact.digest;
-  return manifests.find((entry) => entry.platform.startsWith(`${platform}/`))?.digest ?? null;
+  return manifests.find((entry) => platformMatches(entry.platform, platform))?.digest ?? null;
 }

@@ -1,7 +1,7 @@
-import type { ImageManifest } from '../image-manifest/image-manifest';
+import type { ImageManifest } from '../results/image-manifest';
 import type { ImageRecord } from './collect';
 import { formatMarkdown, formatText, NO_IMAGES, toRows } from './format';
-import type { SmokeManifest } from './smoke-manifest';
+import type { SmokeManifest } from '../results/smoke-manifest';
 
 const image = (project: string, overrides: Partial<ImageManifest> = {}): ImageManifest => ({
   version: 2,
@@ -44,12 +44,18 @@ const records: ImageRecord[] = [
     image: image('bff-venta'),
     smoke: smoke('bff-venta'),
     push: {
+      version: 1,
+      project: 'bff-venta',
+      registry: '123.dkr.ecr.us-east-1.amazonaws.com',
       repositoryUri: '123.dkr.ecr.us-east-1.amazonaws.com/bff-venta',
+      imageId: 'sha256:bff-venta',
+      platform: 'linux/amd64',
       tags: ['1.0.0'],
+      pushed: ['1.0.0'],
+      skipped: [],
       digest: 'sha256:aaaabbbbccccddddeeeeffff0000111122223333444455556666777788889999',
       imageUri: '123.dkr.ecr.us-east-1.amazonaws.com/bff-venta@sha256:aaaa',
-      imageId: 'sha256:bff-venta',
-      pushedAt: null,
+      pushedAt: '2026-11-29T18:00:00Z',
     },
     errors: [],
   },

@@ -1,6 +1,6 @@
 import type { ImageRecord } from './collect';
 
-/** Pure: the checklist's table (service, tags, size, architecture, healthy, tested, pushed digest). */
+/** Pure: the image report's table (service, tags, size, architecture, healthy, tested, pushed digest), one row per image. */
 
 export interface ReportRow {
   service: string;
@@ -27,8 +27,7 @@ export function toRows(records: ImageRecord[]): ReportRow[] {
     const { image, smoke, push } = record;
     // A smoke.json or push.json about another image id is stale: it proves nothing about this one.
     const smokeCurrent = smoke !== null && image !== null && smoke.imageId === image.imageId;
-    const pushCurrent =
-      push !== null && (push.imageId === null || image === null || push.imageId === image.imageId);
+    const pushCurrent = push !== null && (image === null || push.imageId === image.imageId);
     return {
       service: record.project,
       tags: image ? image.tags.map(tagOnly).join(', ') || '—' : 'unreadable image.json',
@@ -44,13 +43,7 @@ export function toRows(records: ImageRecord[]): ReportRow[] {
         : !smokeCurrent
           ? 'stale (other image)'
           : `${smoke.passed ? 'passed' : `FAILED: ${smoke.failure?.check ?? '?'}`} ${formatDate(smoke.testedAt)}`,
-      pushed: !push
-        ? 'not pushed'
-        : !pushCurrent
-          ? 'stale (other image)'
-          : push.digest
-            ? shortDigest(push.digest)
-            : 'no digest',
+      pushed: !push ? 'not pushed' : !pushCurrent ? 'stale (other image)' : shortDigest(push.digest),
     };
   });
 }

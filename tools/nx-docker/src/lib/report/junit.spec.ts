@@ -1,20 +1,7 @@
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { parseJUnit } from '../../../test/support/junit';
 import { countCases, escapeAttribute, escapeText, renderJUnit, xmlSafe } from './junit';
 
-/** The real parser CI tools resemble: attributes kept, every element an array so counts are exact. */
-function parse(xml: string) {
-  const validation = XMLValidator.validate(xml);
-  if (validation !== true) throw new Error(`invalid XML: ${JSON.stringify(validation)}\n${xml}`);
-  return new XMLParser({
-    ignoreAttributes: false,
-    attributeNamePrefix: '',
-    parseAttributeValue: false,
-    trimValues: false,
-    // Character references (&#10;) are XML; this parser decodes them only with htmlEntities.
-    htmlEntities: true,
-    isArray: (name) => ['testsuite', 'testcase', 'property'].includes(name),
-  }).parse(xml);
-}
+const parse = parseJUnit;
 
 const NASTY = `a < b && c > d "quoted" 'single' ]]> \u001b[31mred\u001b[0m\ttab\nsecond line\u0000nul`;
 

@@ -1,8 +1,7 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { imageOutputDir } from '../image-manifest/image-manifest';
+import { join } from 'node:path';
+import { imageOutputDir, writeFileAtomic } from '../results/result-file';
 import { JUnitCase, JUnitSuite, renderJUnit } from './junit';
-import type { SmokeManifest } from './smoke-manifest';
+import type { SmokeManifest } from '../results/smoke-manifest';
 
 /**
  * `dist/images/<project>/smoke.junit.xml`: the smoke test for CI test reporters, one test case per check
@@ -75,10 +74,5 @@ export function renderSmokeJUnit(
 
 /** Writes atomically (temp file + rename), like image.json and smoke.json. */
 export function writeSmokeJUnit(workspaceRoot: string, project: string, xml: string): string {
-  const path = smokeJUnitPath(workspaceRoot, project);
-  mkdirSync(dirname(path), { recursive: true });
-  const temp = `${path}.${process.pid}.tmp`;
-  writeFileSync(temp, xml);
-  renameSync(temp, path);
-  return path;
+  return writeFileAtomic(smokeJUnitPath(workspaceRoot, project), xml);
 }

@@ -19,6 +19,7 @@ const base: NormalizedDockerBuildOptions = {
   cacheFrom: [],
   cacheTo: null,
   archive: false,
+  cacheRegistry: null,
   pull: false,
   provenance: false,
   reproducible: false,

@@ -1,7 +1,6 @@
 import type { ExecutorContext } from '@nx/devkit';
-import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { git } from '../../../lib/git/git';
+import { projectPackageVersion } from '../../../lib/tags/package-version';
 import type { BuildFacts } from './normalize-options';
 
 /**
@@ -21,7 +20,7 @@ export async function gatherFacts(
   ]);
   const [gitSha, commitTime, commitEpoch] = head ? head.split(' ') : [null, null, null];
   return {
-    packageVersion: root ? packageVersion(join(context.root, root, 'package.json')) : null,
+    packageVersion: root ? projectPackageVersion(context.root, root) : null,
     gitSha: gitSha || null,
     gitRemote: remote,
     // The commit time, not the clock: an unchanged tree then rebuilds to the same image id.
@@ -29,22 +28,4 @@ export async function gatherFacts(
     commitEpoch: commitEpoch || null,
     envBinary: env['NX_DOCKER_BINARY']?.trim() || null,
   };
-}
-
-function packageVersion(path: string): string | null {
-  if (!existsSync(path)) return null;
-  try {
-    const version = JSON.parse(readFileSync(path, 'utf8')).version;
-    return typeof version === 'string' && version ? version : null;
-  } catch {
-    return null;
-  }
-}
-
-function git(cwd: string, args: string[]): Promise<string | null> {
-  return new Promise((resolve) => {
-    execFile('git', args, { cwd, encoding: 'utf8', timeout: 10_000 }, (error, stdout) =>
-      resolve(error ? null : stdout.trim() || null),
-    );
-  });
 }

@@ -1,5 +1,11 @@
 import type { ExecutorContext } from '@nx/devkit';
-import { BuildFacts, cacheTracking, defaultRepository, normalizeOptions } from './normalize-options';
+import {
+  BuildFacts,
+  cacheRegistryTarget,
+  cacheTracking,
+  defaultRepository,
+  normalizeOptions,
+} from './normalize-options';
 
 function fakeContext(projectName = 'orders', root = 'apps/orders'): ExecutorContext {
   return {
@@ -48,6 +54,7 @@ describe('normalizeOptions', () => {
       cacheFrom: [],
       cacheTo: null,
       archive: false,
+      cacheRegistry: null,
       pull: false,
       provenance: false,
       reproducible: false,
@@ -64,7 +71,7 @@ describe('normalizeOptions', () => {
   });
 
   it.each<[string, Parameters<typeof normalizeOptions>[0], Partial<BuildFacts>, string[]]>([
-    ['checklist tags', { tags: ['latest', 'v{version}'] }, {}, ['orders:latest', 'orders:v1.0.0']],
+    ['the tags the apps use', { tags: ['latest', 'v{version}'] }, {}, ['orders:latest', 'orders:v1.0.0']],
     ['version option wins', { tags: ['{version}'], version: '2.1.0' }, {}, ['orders:2.1.0']],
     [
       'git placeholders',
@@ -211,5 +218,52 @@ describe('defaultRepository', () => {
     ['bff venta', 'bff-venta'],
   ])('%s → %s', (name, repository) => {
     expect(defaultRepository(name)).toBe(repository);
+  });
+});
+
+describe('cacheRegistryTarget', () => {
+  it.each([
+    ['127.0.0.1:55000/ventas', 'orders:latest', '127.0.0.1:55000/ventas/orders'],
+    ['http://127.0.0.1:55000/', 'orders:latest', '127.0.0.1:55000/orders'],
+    [
+      'registry.example.com/cache',
+      '123.dkr.ecr.eu-west-1.amazonaws.com/orders:v1',
+      'registry.example.com/cache/orders',
+    ],
+    ['localhost:5000', 'team/orders@sha256:abc', 'localhost:5000/team/orders'],
+  ])('%s with the tag %s → %s', (registry, tag, repositoryUri) => {
+    expect(cacheRegistryTarget({ cacheRegistry: registry }, 'orders', tag)).toEqual({
+      repositoryUri,
+      credentials: null,
+    });
+  });
+
+  it('names the env vars of the credentials, never their values', () => {
+    expect(
+      cacheRegistryTarget(
+        {
+          cacheRegistry: '127.0.0.1:55000/ventas',
+          cacheRegistryUsernameEnv: 'REGISTRY_USER',
+          cacheRegistryPasswordEnv: 'REGISTRY_PASSWORD',
+        },
+        'orders',
+        'orders:latest',
+      ),
+    ).toEqual({
+      repositoryUri: '127.0.0.1:55000/ventas/orders',
+      credentials: { usernameEnv: 'REGISTRY_USER', passwordEnv: 'REGISTRY_PASSWORD' },
+    });
+  });
+
+  it.each([
+    [{ cacheRegistry: 'Registry.Example.com' }, /is not host\[:port\]\[\/namespace\] in lowercase/],
+    [{ cacheRegistry: 'r.example.com', cacheRegistryUsernameEnv: 'U' }, /set both cacheRegistryUsernameEnv/],
+    [{ cacheRegistryUsernameEnv: 'U', cacheRegistryPasswordEnv: 'P' }, /set without cacheRegistry/],
+  ])('refuses %j', (raw, message) => {
+    expect(() => cacheRegistryTarget(raw, 'orders', 'orders:latest')).toThrow(message);
+  });
+
+  it('is null without cacheRegistry', () => {
+    expect(cacheRegistryTarget({}, 'orders', 'orders:latest')).toBeNull();
   });
 });

@@ -1,10 +1,12 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { isAbsolute, join, relative } from 'node:path';
 import { NxDockerError } from '../../../lib/errors';
-import { imageManifestPath, imageOutputDir } from '../../../lib/image-manifest/image-manifest';
+import { imageManifestPath } from '../../../lib/results/image-manifest';
+import { imageOutputDir } from '../../../lib/results/result-file';
 import { renderTags } from '../../../lib/tags/tags';
 import { runtimeCommands } from '../../../lib/dockerfile/base-image-input';
 import { CacheTracking, SECRET_NAME } from '../../../lib/dockerfile/checks';
+import type { CacheRegistryTarget } from '../../../lib/registry/registry-copy';
 import type { DockerBuildCheck, DockerBuildExecutorSchema } from '../schema';
 
 /** Facts from outside the options, gathered by the executor so that this function stays pure. */
@@ -43,6 +45,8 @@ export interface NormalizedDockerBuildOptions {
   cacheFrom: string[];
   cacheTo: string | null;
   archive: boolean;
+  /** Where each built image is also pushed, so that other runners' cache hits can pull it; null: nowhere. */
+  cacheRegistry: CacheRegistryTarget | null;
   pull: boolean;
   /** buildx: attach a provenance attestation (the image becomes an index with an attestation entry). */
   provenance: boolean;
@@ -128,6 +132,7 @@ export function normalizeOptions(
     cacheFrom: [...(raw.cacheFrom ?? [])],
     cacheTo: raw.cacheTo ?? null,
     archive: raw.archive ?? false,
+    cacheRegistry: cacheRegistryTarget(raw, projectName, tags[0]),
     pull: raw.pull ?? false,
     provenance: raw.provenance ?? false,
     reproducible: raw.reproducible ?? false,
@@ -160,6 +165,52 @@ export function cacheTracking(
     targetName,
     cached: target.cache === true,
     runtimeCommands: runtimeCommands(target.inputs ?? ['default', '^default'], namedInputs),
+  };
+}
+
+/**
+ * `cacheRegistry` + the repository of the first tag, without a registry host of its own:
+ * `127.0.0.1:55000/ventas` and `orders:latest` → `127.0.0.1:55000/ventas/orders`.
+ */
+export function cacheRegistryTarget(
+  raw: Pick<
+    DockerBuildExecutorSchema,
+    'cacheRegistry' | 'cacheRegistryUsernameEnv' | 'cacheRegistryPasswordEnv'
+  >,
+  projectName: string,
+  firstTag: string,
+): CacheRegistryTarget | null {
+  const usernameEnv = raw.cacheRegistryUsernameEnv?.trim() || null;
+  const passwordEnv = raw.cacheRegistryPasswordEnv?.trim() || null;
+  if (Boolean(usernameEnv) !== Boolean(passwordEnv)) {
+    throw new NxDockerError(
+      `${projectName}:docker-build: set both cacheRegistryUsernameEnv and cacheRegistryPasswordEnv, or neither.`,
+    );
+  }
+  const registry = raw.cacheRegistry
+    ?.trim()
+    .replace(/^https?:\/\//, '')
+    .replace(/\/+$/, '');
+  if (!registry) {
+    if (usernameEnv) {
+      throw new NxDockerError(
+        `${projectName}:docker-build: cacheRegistryUsernameEnv is set without cacheRegistry.`,
+      );
+    }
+    return null;
+  }
+  if (!/^[a-z0-9.-]+(:\d+)?(\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/.test(registry)) {
+    throw new NxDockerError(
+      `${projectName}:docker-build: cacheRegistry '${raw.cacheRegistry}' is not host[:port][/namespace] in lowercase.`,
+      { hint: 'For example "127.0.0.1:55000/ventas" or "<account>.dkr.ecr.<region>.amazonaws.com/cache".' },
+    );
+  }
+  const repository = firstTag.replace(/[:@][^/]*$/, '').split('/');
+  // A host of its own (a dot, a port or localhost) is dropped: the copy lives under cacheRegistry.
+  if (repository.length > 1 && /[.:]|^localhost$/.test(repository[0])) repository.shift();
+  return {
+    repositoryUri: `${registry}/${repository.join('/')}`,
+    credentials: usernameEnv && passwordEnv ? { usernameEnv, passwordEnv } : null,
   };
 }
 

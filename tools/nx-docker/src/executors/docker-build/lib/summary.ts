@@ -1,4 +1,5 @@
 import type { BuilderChoice } from '../../../lib/builder/detect-builder';
+import { shortId } from '../../../lib/docker/image-id';
 import type { ImageFacts } from '../../../lib/docker/inspect';
 import { joinPhrases } from './why';
 
@@ -60,6 +61,8 @@ export function summaryLine(input: {
   seconds: number;
   reason: string;
   archive: boolean;
+  /** The registry copy's ref (`…@sha256:…`) when cacheRegistry pushed one. */
+  registryCopy?: string | null;
   /** Said when the build was made reproducible, or when this engine cannot make it so; null otherwise. */
   reproducibility?: string | null;
 }): string {
@@ -70,7 +73,13 @@ export function summaryLine(input: {
     input.facts.platform,
     `${input.builder.kind} (${input.builder.binary}, ${input.builder.engine.store} store)`,
     `${input.seconds.toFixed(1)} s`,
-    input.archive ? `${input.reason}; archived` : input.reason,
+    [
+      input.reason,
+      input.archive ? 'archived' : null,
+      input.registryCopy ? `copied to ${input.registryCopy}` : null,
+    ]
+      .filter(Boolean)
+      .join('; '),
     ...(input.reproducibility ? [input.reproducibility] : []),
   ].join(' · ');
 }
@@ -79,10 +88,6 @@ export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} kB`;
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
-
-export function shortId(imageId: string): string {
-  return imageId.replace(/^sha256:/, '').slice(0, 12);
 }
 
 function steps(count: number): string {

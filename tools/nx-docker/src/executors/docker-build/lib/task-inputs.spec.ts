@@ -1,6 +1,6 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { createHash } from 'node:crypto';
-import { currentTask } from '../../../lib/image-manifest/task-graph';
+import { currentTask } from '../../../lib/results/task-graph';
 import { imageInputs, optionDigests } from './task-inputs';
 
 /** The shape Nx 23 hands an executor (context.taskGraph), as seen in a real run. */

@@ -1,7 +1,7 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { createHash } from 'node:crypto';
-import type { ImageInputs } from '../../../lib/image-manifest/image-manifest';
-import { currentTask } from '../../../lib/image-manifest/task-graph';
+import type { ImageInputs } from '../../../lib/results/image-manifest';
+import { currentTask } from '../../../lib/results/task-graph';
 
 /**
  * What this build's inputs hashed to, for image.json: Nx's per-input hashes of the task (hashDetails, which Nx

@@ -1,4 +1,4 @@
-import type { ImageInputs } from '../../../lib/image-manifest/image-manifest';
+import type { ImageInputs } from '../../../lib/results/image-manifest';
 import { baseImageInput } from '../../../lib/dockerfile/base-image-input';
 import { describeInputChanges, joinPhrases, splitGlobs, WhyContext } from './why';
 

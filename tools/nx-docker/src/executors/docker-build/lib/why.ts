@@ -1,4 +1,4 @@
-import type { ImageInputs } from '../../../lib/image-manifest/image-manifest';
+import type { ImageInputs } from '../../../lib/results/image-manifest';
 
 /**
  * Why a build ran, in words a person uses: which inputs of the docker-build task changed since the image.json

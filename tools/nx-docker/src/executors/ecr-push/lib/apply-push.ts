@@ -1,4 +1,5 @@
 import { DockerResult, runDocker } from '../../../lib/docker/docker';
+import { imageIdOf } from '../../../lib/docker/image-id';
 import { NxDockerError } from '../../../lib/errors';
 import type { DockerSession } from '../../../lib/registry/docker-login';
 import {
@@ -121,10 +122,10 @@ export async function applyPush(input: ApplyPushInput): Promise<PushOutcome> {
 
 /** Points `ref` at the image; true when the tag was made here (and so is removed afterwards). */
 async function tagLocally(imageId: string, ref: string): Promise<boolean> {
-  const current = await runDocker(['image', 'inspect', '--format', '{{.Id}}', ref], { reject: false });
-  if (!current.failed && current.stdout.trim() === imageId) return false;
+  const current = await imageIdOf(ref);
+  if (current === imageId) return false;
   await runDocker(['tag', imageId, ref]);
-  return current.failed;
+  return current === null;
 }
 
 async function pushWithRetry(ref: string, input: ApplyPushInput): Promise<string> {

@@ -27,8 +27,6 @@ describe('normalizeOptions', () => {
       tagTemplates: null,
       version: null,
       platform: 'linux/amd64',
-      credentials: { kind: 'ecr' },
-      scheme: 'https',
       dryRun: false,
       retries: 4,
       retryDelayMs: 1000,
@@ -59,7 +57,7 @@ describe('normalizeOptions', () => {
       AWS_DEFAULT_REGION: 'sa-east-1',
       ECR_ENDPOINT_URL: 'http://ignored',
     });
-    expect([options.region, options.endpoint]).toEqual(['sa-east-1', 'http://moto:5000']);
+    expect(options).toEqual(expect.objectContaining({ region: 'sa-east-1', endpoint: 'http://moto:5000' }));
   });
 
   it.each([
@@ -68,17 +66,32 @@ describe('normalizeOptions', () => {
     ['registry.example.com', 'https'],
     ['http://127.0.0.1:55000/', 'http'],
   ])('OCI registry %s talks %s', (registry, scheme) => {
-    const options = normalizeOptions({ registry, usernameEnv: 'U', passwordEnv: 'P' }, context, {});
-    expect(options.mode).toBe('oci');
-    expect(options.scheme).toBe(scheme);
-    expect(options.registry).toBe(registry.replace(/^http:\/\//, '').replace(/\/$/, ''));
-    expect(options.credentials).toEqual({ kind: 'env', usernameEnv: 'U', passwordEnv: 'P' });
+    const options = normalizeOptions({ registry, usernameEnv: 'U', passwordEnv: 'P' }, context, {
+      U: 'user',
+      P: 'secret',
+    });
+    expect(options).toEqual(
+      expect.objectContaining({
+        mode: 'oci',
+        scheme,
+        registry: registry.replace(/^http:\/\//, '').replace(/\/$/, ''),
+        // The env is read here, once: nothing after normalizeOptions reads process.env.
+        credentials: {
+          kind: 'env',
+          usernameEnv: 'U',
+          passwordEnv: 'P',
+          username: 'user',
+          password: 'secret',
+        },
+      }),
+    );
   });
 
   it('OCI without credential env vars uses the existing docker config; insecure forces http', () => {
     const options = normalizeOptions({ registry: 'registry.example.com', insecure: true }, context, {});
-    expect(options.credentials).toEqual({ kind: 'docker-config' });
-    expect(options.scheme).toBe('http');
+    expect(options).toEqual(
+      expect.objectContaining({ mode: 'oci', credentials: { kind: 'docker-config' }, scheme: 'http' }),
+    );
   });
 
   it('resolves file paths from the workspace root and keeps tag templates', () => {
@@ -91,9 +104,13 @@ describe('normalizeOptions', () => {
       context,
       { AWS_REGION: 'us-east-1' },
     );
-    expect(options.lifecyclePolicyPath).toBe('/ws/infra/ecr-lifecycle.json');
-    expect(options.deployManifestPath).toBe('/ws/infra/images.auto.tfvars.json');
-    expect(options.tagTemplates).toEqual(['{version}', 'latest']);
+    expect(options).toEqual(
+      expect.objectContaining({
+        lifecyclePolicyPath: '/ws/infra/ecr-lifecycle.json',
+        deployManifestPath: '/ws/infra/images.auto.tfvars.json',
+        tagTemplates: ['{version}', 'latest'],
+      }),
+    );
   });
 
   it.each([
@@ -108,6 +125,16 @@ describe('normalizeOptions', () => {
     [{ retries: -1 }, { AWS_REGION: 'x' }, /retries must be an integer/],
     [{ platform: 'amd64' }, { AWS_REGION: 'x' }, /is not os\/arch/],
     [{ repository: 'Catalogo' }, { AWS_REGION: 'x' }, /must be lowercase/],
+    [
+      { registry: 'r.example.com', usernameEnv: 'U', passwordEnv: 'P' },
+      { U: 'user' },
+      /the registry credentials are not set: P is empty/,
+    ],
+    [
+      { registry: 'r.example.com', usernameEnv: 'U', passwordEnv: 'P' },
+      {},
+      /the registry credentials are not set: U and P are empty/,
+    ],
   ])('refuses %j', (raw, env, message) => {
     expect(() => normalizeOptions(raw, context, env)).toThrow(message);
   });

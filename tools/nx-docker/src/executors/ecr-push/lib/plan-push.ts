@@ -1,3 +1,4 @@
+import { platformMatches } from '../../../lib/checks/platform';
 import type { RemoteTag } from '../../../lib/registry/types';
 
 /**
@@ -94,7 +95,7 @@ export function checkPushedTag(
   const runnable = state.indexPlatforms.filter((platform) => platform !== 'unknown/unknown');
   if (
     state.indexPlatforms.length > 0 &&
-    (runnable.length !== 1 || !samePlatform(runnable[0], expected.platform))
+    (runnable.length !== 1 || !platformMatches(runnable[0], expected.platform))
   ) {
     return `${expected.ref} holds an index of ${runnable.length} runnable platform(s) (${runnable.join(', ') || 'none'}), not exactly one ${expected.platform} image.`;
   }
@@ -109,9 +110,4 @@ export function describePushedTag(state: Extract<RemoteTag, { state: 'present' }
   if (state.indexPlatforms.length === 0) return 'one image manifest';
   const attestations = state.indexPlatforms.filter((platform) => platform === 'unknown/unknown').length;
   return `an index: ${state.indexPlatforms.length - attestations} image(s), ${attestations} attestation(s)`;
-}
-
-/** `linux/amd64` matches `linux/amd64/v1` and the other way round, as pickPlatform does. */
-function samePlatform(a: string, b: string): boolean {
-  return a === b || a.startsWith(`${b}/`) || b.startsWith(`${a}/`);
 }

@@ -1,4 +1,4 @@
-import { XMLParser } from 'fast-xml-parser';
+import { parseJUnit } from '../../../../test/support/junit';
 import { renderJUnit } from '../../../lib/report/junit';
 import { failPending, pendingTags, pushJUnitSuite, settle } from './push-report';
 
@@ -57,9 +57,9 @@ describe('push report', () => {
     let results = pendingTags(['1.0.0']);
     results = settle(results, { tag: '1.0.0', status: 'pushed', message: 'r@d', seconds: 1 });
     const xml = renderJUnit([suite(results, 'writing the deploy manifest failed')], 'ecr-push');
-    const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(xml);
+    const doc = parseJUnit(xml);
     expect(doc.testsuites).toEqual(expect.objectContaining({ tests: '2', failures: '1' }));
-    expect(doc.testsuites.testsuite.testcase[1]).toEqual(
+    expect(doc.testsuites.testsuite[0].testcase[1]).toEqual(
       expect.objectContaining({
         name: 'ecr-push orders',
         failure: expect.objectContaining({ message: 'writing the deploy manifest failed' }),

@@ -1,4 +1,4 @@
-import type { JUnitCase, JUnitSuite } from '../../../lib/report/junit';
+import { JUnitCase, JUnitSuite, renderJUnit } from '../../../lib/report/junit';
 
 /**
  * Pure: what happened to each tag, as `dist/images/<project>/push.junit.xml` reports it. One case per tag:
@@ -85,4 +85,27 @@ export function pushJUnitSuite(input: {
 
 function firstLine(text: string): string {
   return text.split('\n')[0];
+}
+
+/** What push.junit.xml is made of, filled in as the push goes. */
+export interface PushRun {
+  results: TagResult[];
+  repositoryUri: string | null;
+}
+
+/**
+ * `dist/images/<project>/push.junit.xml`: one case per tag. `error`: the exception that ended the run, if any;
+ * every tag still pending then fails with it.
+ */
+export function renderPushJUnit(
+  project: string,
+  run: PushRun,
+  timestamp: string,
+  error: string | null,
+): string {
+  const results = error ? failPending(run.results, error, 'failure') : run.results;
+  return renderJUnit(
+    [pushJUnitSuite({ project, repositoryUri: run.repositoryUri, timestamp, results, error })],
+    'ecr-push',
+  );
 }

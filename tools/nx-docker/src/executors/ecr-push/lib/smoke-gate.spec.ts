@@ -1,4 +1,4 @@
-import type { SmokeManifest } from '../../../lib/report/smoke-manifest';
+import type { SmokeManifest } from '../../../lib/results/smoke-manifest';
 import { checkSmokeGate, SmokeGateInput } from './smoke-gate';
 
 const IMAGE = `sha256:${'1'.repeat(64)}`;

@@ -1,8 +1,9 @@
-import type { SmokeManifest } from '../../../lib/report/smoke-manifest';
+import { shortId } from '../../../lib/docker/image-id';
+import type { SmokeManifest } from '../../../lib/results/smoke-manifest';
 
 /**
  * Pure: may this image be pushed, given what `dist/images/<project>/smoke.json` says? Only an image whose smoke
- * test passed, for this very image id, ships. The caller reads smoke.json (lib/report/smoke-manifest) and
+ * test passed, for this very image id, ships. The caller reads smoke.json (lib/results/smoke-manifest) and
  * passes it, or null when absent, or the error that made it unreadable.
  */
 export type SmokeGate =
@@ -64,9 +65,4 @@ export function checkSmokeGate(input: SmokeGateInput): SmokeGate {
     };
   }
   return { ok: true, testedAt: smoke.testedAt };
-}
-
-/** `sha256:0123456789ab…` → `0123456789ab`, as `docker images` shows it (and ensureImage's messages). */
-function shortId(imageId: string): string {
-  return imageId.replace(/^sha256:/, '').slice(0, 12);
 }

@@ -1,6 +1,5 @@
-import { execa } from 'execa';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { gitHead } from '../../../lib/git/git';
+import { projectPackageVersion } from '../../../lib/tags/package-version';
 import type { TagValues } from '../../../lib/tags/tags';
 import type { NormalizedEcrPushOptions } from './normalize-options';
 
@@ -12,29 +11,7 @@ import type { NormalizedEcrPushOptions } from './normalize-options';
 export async function gatherTagValues(options: NormalizedEcrPushOptions): Promise<TagValues> {
   return {
     projectName: options.projectName,
-    version:
-      options.version ?? packageVersion(join(options.workspaceRoot, options.projectRoot, 'package.json')),
+    version: options.version ?? projectPackageVersion(options.workspaceRoot, options.projectRoot),
     gitSha: await gitHead(options.workspaceRoot),
   };
-}
-
-function packageVersion(path: string): string | null {
-  if (!existsSync(path)) return null;
-  try {
-    const version = JSON.parse(readFileSync(path, 'utf8')).version;
-    return typeof version === 'string' ? version : null;
-  } catch {
-    return null;
-  }
-}
-
-/** `git rev-parse HEAD` in the workspace; null outside a repository or before the first commit. */
-export async function gitHead(cwd: string): Promise<string | null> {
-  const result = await execa('git', ['rev-parse', '--verify', '--quiet', 'HEAD'], {
-    cwd,
-    reject: false,
-    timeout: 10_000,
-  });
-  const sha = String(result.stdout ?? '').trim();
-  return !result.failed && /^[0-9a-f]{40,64}$/.test(sha) ? sha : null;
 }

@@ -1,4 +1,4 @@
-import type { ImageFacts } from '../docker/inspect';
+import type { ImageFacts } from '../../src/lib/docker/inspect';
 
 /** A passing image's facts for specs; override one field per case. */
 export function fakeFacts(overrides: Partial<ImageFacts> = {}): ImageFacts {

@@ -6,12 +6,12 @@ import {
   describeEarlierBuild,
   ImageInputs,
   ImageManifest,
-  IMAGE_MANIFEST_VERSION,
   imageManifestPath,
   readImageManifest,
   readPreviousImageManifest,
   writeImageManifest,
 } from './image-manifest';
+import { imageManifestFixture } from '../../../test/support/image-manifest-fixture';
 
 const IMAGE_ID = `sha256:${'ab'.repeat(32)}`;
 const INPUTS: ImageInputs = {
@@ -23,25 +23,12 @@ const INPUTS: ImageInputs = {
 };
 
 function manifest(fields: Partial<ImageManifest> = {}): ImageManifest {
-  return {
-    version: IMAGE_MANIFEST_VERSION,
-    project: 'orders',
+  return imageManifestFixture({
     imageId: IMAGE_ID,
-    store: 'classic',
-    configDigest: IMAGE_ID,
-    manifestDigest: null,
-    provenance: false,
-    sourceDateEpoch: null,
     tags: ['orders:latest'],
-    platform: 'linux/amd64',
-    sizeBytes: 1,
-    builder: 'buildx',
     baseImage: { ref: 'node:24', id: null },
-    builtAt: '2026-11-29T10:00:00.000Z',
-    buildSeconds: 1,
-    archive: null,
     ...fields,
-  };
+  });
 }
 
 let root: string;

@@ -1,7 +1,10 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ImageStore } from '../builder/detect-builder';
+import { shortId } from '../docker/image-id';
 import { NxDockerError } from '../errors';
+import type { RegistryCopy } from '../registry/registry-copy';
+import { imageOutputDir, readVersionedJson, relativeToRoot, writeJsonAtomic } from './result-file';
 
 /**
  * `dist/images/<project>/image.json`: what docker-build made, written for the later executors and
@@ -50,6 +53,11 @@ export interface ImageManifest {
    * null when docker-build ran outside an Nx task graph.
    */
   inputs?: ImageInputs | null;
+  /**
+   * A copy of the image in a registry, pulled by digest when a cache hit finds the image missing and no archive
+   * (docker-build's `cacheRegistry`). Optional, like `commit`; null or absent when none was pushed.
+   */
+  registryCopy?: RegistryCopy | null;
 }
 
 /** The inputs of one docker-build task as Nx hashed them, plus the two digests Nx does not keep apart. */
@@ -70,47 +78,49 @@ export interface ImageInputs {
   options: Record<string, string>;
 }
 
-export function imageOutputDir(workspaceRoot: string, project: string): string {
-  return join(workspaceRoot, 'dist', 'images', project);
-}
-
 export function imageManifestPath(workspaceRoot: string, project: string): string {
   return join(imageOutputDir(workspaceRoot, project), 'image.json');
 }
 
 export function readImageManifest(workspaceRoot: string, project: string): ImageManifest {
   const path = imageManifestPath(workspaceRoot, project);
-  if (!existsSync(path)) {
+  const rewrite = `nx run ${project}:docker-build --skip-nx-cache`;
+  const parsed = readVersionedJson<ImageManifest>({
+    workspaceRoot,
+    path,
+    version: IMAGE_MANIFEST_VERSION,
+    rewrite,
+  });
+  if (parsed === null) {
     throw new NxDockerError(`No image manifest at ${relativeToRoot(workspaceRoot, path)}.`, {
       hint: `Did you run 'nx run ${project}:docker-build'?`,
     });
   }
-  let parsed: Partial<ImageManifest>;
-  try {
-    parsed = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (cause) {
-    throw new NxDockerError(`The image manifest ${relativeToRoot(workspaceRoot, path)} is not valid JSON.`, {
-      hint: `Rebuild it: nx run ${project}:docker-build --skip-nx-cache`,
-      cause,
+  if (typeof parsed.imageId !== 'string' || !Array.isArray(parsed.tags)) {
+    throw new NxDockerError(`${relativeToRoot(workspaceRoot, path)} has no imageId or tags.`, {
+      hint: `Write it again: ${rewrite}`,
     });
   }
-  if (parsed.version !== IMAGE_MANIFEST_VERSION) {
-    throw new NxDockerError(
-      `The image manifest ${relativeToRoot(workspaceRoot, path)} has version ${String(parsed.version)}; this plugin reads version ${IMAGE_MANIFEST_VERSION}.`,
-      { hint: `Rebuild it: nx run ${project}:docker-build --skip-nx-cache` },
-    );
-  }
-  if (typeof parsed.imageId !== 'string' || !Array.isArray(parsed.tags)) {
-    throw new NxDockerError(
-      `The image manifest ${relativeToRoot(workspaceRoot, path)} has no imageId or tags.`,
-      {
-        hint: `Rebuild it: nx run ${project}:docker-build --skip-nx-cache`,
-      },
-    );
-  }
-  const { inputs, ...rest } = parsed as ImageManifest;
+  const { inputs, registryCopy, ...rest } = parsed as ImageManifest;
   // The optional fields are for people and the next build's summary: a malformed one is dropped, not fatal.
-  return inputs === undefined ? (rest as ImageManifest) : { ...rest, inputs: parseImageInputs(inputs) };
+  return {
+    ...(rest as ImageManifest),
+    ...(inputs === undefined ? {} : { inputs: parseImageInputs(inputs) }),
+    ...(registryCopy === undefined ? {} : { registryCopy: parseRegistryCopy(registryCopy) }),
+  };
+}
+
+/** `registryCopy` as docker-build writes it (a ref pinned by digest), or null when it is not. */
+export function parseRegistryCopy(raw: unknown): RegistryCopy | null {
+  if (typeof raw !== 'object' || raw === null) return null;
+  const value = raw as Record<string, unknown>;
+  const ref = value['ref'];
+  if (typeof ref !== 'string' || !/^[^@\s]+@sha256:[0-9a-f]{64}$/.test(ref)) return null;
+  const credentials = value['credentials'] as Record<string, unknown> | null | undefined;
+  if (credentials == null) return { ref, credentials: null };
+  const { usernameEnv, passwordEnv } = credentials;
+  if (typeof usernameEnv !== 'string' || typeof passwordEnv !== 'string') return null;
+  return { ref, credentials: { usernameEnv, passwordEnv } };
 }
 
 /** The image.json a build replaces, to compare with; null when there is none or it cannot be read. */
@@ -172,7 +182,7 @@ export function builtBeforeThisRun(
 export function describeEarlierBuild(
   manifest: Pick<ImageManifest, 'imageId' | 'tags' | 'builtAt' | 'commit'>,
   now: Date = new Date(),
-  how: 'daemon' | 'archive' = 'daemon',
+  how: 'daemon' | 'archive' | 'registry' = 'daemon',
 ): string {
   const image = `${manifest.tags[0] ?? 'untagged'} (${shortId(manifest.imageId)})`;
   const builtMs = Date.parse(manifest.builtAt);
@@ -188,7 +198,12 @@ export function describeEarlierBuild(
       : manifest.commit === null
         ? 'outside a git checkout'
         : `at commit ${manifest.commit.slice(0, 12)}`;
-  const from = how === 'archive' ? 'loaded from its archive' : 'found in the Docker daemon';
+  const from =
+    how === 'archive'
+      ? 'loaded from its archive'
+      : how === 'registry'
+        ? 'pulled from its registry copy'
+        : 'found in the Docker daemon';
   return `Using the cached image ${image}, not rebuilt in this run: built ${when}, ${commit}; ${from}.`;
 }
 
@@ -202,23 +217,7 @@ function ago(ms: number): string {
   return `${Math.round(hours / 24)} days ago`;
 }
 
-function shortId(imageId: string): string {
-  return imageId.replace(/^sha256:/, '').slice(0, 12);
-}
-
 /** Writes atomically (temp file + rename): a reader never sees half a manifest. */
 export function writeImageManifest(workspaceRoot: string, manifest: ImageManifest): string {
   return writeJsonAtomic(imageManifestPath(workspaceRoot, manifest.project), manifest);
-}
-
-export function writeJsonAtomic(path: string, value: unknown): string {
-  mkdirSync(dirname(path), { recursive: true });
-  const temp = `${path}.${process.pid}.tmp`;
-  writeFileSync(temp, `${JSON.stringify(value, null, 2)}\n`);
-  renameSync(temp, path);
-  return path;
-}
-
-function relativeToRoot(workspaceRoot: string, path: string): string {
-  return path.startsWith(workspaceRoot) ? path.slice(workspaceRoot.length + 1) : path;
 }

@@ -3,7 +3,7 @@ import type { ExecutorContext } from '@nx/devkit';
 /**
  * What the executors read from the task graph Nx hands them (context.taskGraph): their own task (its hash
  * details, for image.json) and the docker-build task of the image they use (built in this run, or not).
- * Here, in lib/image-manifest, because both docker-build's and smoke-test's named inputs cover this folder.
+ * Here, in lib/results, because both docker-build's and smoke-test's named inputs cover this folder.
  */
 
 export type NxTask = NonNullable<ExecutorContext['taskGraph']>['tasks'][string];

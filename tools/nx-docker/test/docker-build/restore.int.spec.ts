@@ -1,0 +1,151 @@
+import { rmSync } from 'node:fs';
+import { runDocker } from '../../src/lib/docker/docker';
+import dockerBuildExecutor from '../../src/executors/docker-build/docker-build.impl';
+import type { DockerBuildExecutorSchema } from '../../src/executors/docker-build/schema';
+import { ensureImage } from '../../src/lib/results/ensure-image';
+import { readImageManifest, writeImageManifest } from '../../src/lib/results/image-manifest';
+import {
+  captureExecutorOutput,
+  fakeContext,
+  imageIdOf,
+  makeWorkspace,
+  removeImages,
+  requireDockerEngine,
+  scratchService,
+  uniqueName,
+} from './engine';
+import { deleteRegistryManifests } from './registry';
+
+/**
+ * What a cache hit does when the daemon lacks the image (another runner, a pruned daemon): ensureImage loads
+ * the archive, else pulls the registry copy docker-build pushed (`cacheRegistry`) by digest, checks it is the
+ * same image and tags it, and prints one line (image, source, time). Real engine and the test registry
+ * (tmp/services/registry.env); images FROM scratch, every one removed at the end, the registry's copies too.
+ */
+jest.setTimeout(180_000);
+
+const host = process.env['REGISTRY_HOST'];
+const repository = uniqueName();
+const namespace = uniqueName('nx-docker-cache');
+const created = new Set<string>();
+const copies: string[] = [];
+let root: string;
+let output: string[];
+
+const options = (extra: DockerBuildExecutorSchema = {}): DockerBuildExecutorSchema => ({
+  repository,
+  tags: ['latest', 'v{version}'],
+  port: 8000,
+  labels: { 'ventas.test': '1' },
+  ...extra,
+});
+
+async function build(extra: DockerBuildExecutorSchema) {
+  const result = await dockerBuildExecutor(options(extra), fakeContext(root, { svc: 'apps/svc' }, 'svc'));
+  expect(result).toEqual({ success: true });
+  const manifest = readImageManifest(root, 'svc');
+  created.add(manifest.imageId);
+  manifest.tags.forEach((tag) => created.add(tag));
+  if (manifest.registryCopy) {
+    copies.push(manifest.registryCopy.ref);
+    created.add(manifest.registryCopy.ref);
+  }
+  return manifest;
+}
+
+const restoreLines = () => output.join('\n').match(/^\[svc\] restored .*$/gm) ?? [];
+
+beforeAll(async () => {
+  await requireDockerEngine();
+  if (!host) throw new Error('REGISTRY_HOST is not set: run `bash tools/scripts/registry.sh start` first.');
+});
+
+beforeEach(() => {
+  root = makeWorkspace(scratchService('apps/svc'));
+  output = captureExecutorOutput();
+});
+
+afterEach(() => {
+  jest.restoreAllMocks();
+  rmSync(root, { recursive: true, force: true });
+});
+
+afterAll(async () => {
+  await removeImages(created);
+  await deleteRegistryManifests(copies);
+  const left = await runDocker(['image', 'ls', '--quiet', '--filter', `reference=*${repository}*`], {
+    reject: false,
+  });
+  expect(left.stdout.trim()).toBe('');
+});
+
+describe('restoring the image of a cache hit', () => {
+  it('from its archive: docker load, the tags, and one line naming the image, the archive and the time', async () => {
+    const manifest = await build({ archive: true });
+    await removeImages([...manifest.tags, manifest.imageId]);
+    expect(await ensureImage(root, manifest)).toMatchObject({ source: 'archive' });
+    expect(await imageIdOf(`${repository}:v1.0.0`)).toBe(manifest.imageId);
+    expect(restoreLines()).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^\\[svc\\] restored ${repository}:latest \\([0-9a-f]{12}\\) from dist/images/svc/image\\.tar\\.gz in \\d+\\.\\d\\d s$`,
+        ),
+      ),
+    ]);
+  });
+
+  it('from the registry copy: pulled by digest, the same image, tagged, one line; a present image prints none', async () => {
+    const manifest = await build({
+      cacheRegistry: `${host}/${namespace}`,
+      cacheRegistryUsernameEnv: 'REGISTRY_USER',
+      cacheRegistryPasswordEnv: 'REGISTRY_PASSWORD',
+    });
+    expect(manifest.registryCopy).toEqual({
+      ref: expect.stringMatching(new RegExp(`^${host}/${namespace}/${repository}@sha256:[0-9a-f]{64}$`)),
+      credentials: { usernameEnv: 'REGISTRY_USER', passwordEnv: 'REGISTRY_PASSWORD' },
+    });
+    // The copy tag was only the way to push: the daemon keeps the build's own tags.
+    expect(
+      await imageIdOf(`${host}/${namespace}/${repository}:${manifest.imageId.replace(':', '-')}`),
+    ).toBeNull();
+
+    await removeImages([...manifest.tags, manifest.imageId]);
+    expect(await imageIdOf(manifest.imageId)).toBeNull();
+    const ensured = await ensureImage(root, manifest);
+    expect(ensured).toEqual({ imageId: manifest.imageId, source: 'registry', retagged: manifest.tags });
+    expect(await imageIdOf(`${repository}:latest`)).toBe(manifest.imageId);
+    expect(await imageIdOf(`${repository}:v1.0.0`)).toBe(manifest.imageId);
+    expect(restoreLines()).toEqual([
+      `[svc] restored ${repository}:latest (${manifest.imageId.slice(7, 19)}) from ${manifest.registryCopy?.ref} in ${/in (\d+\.\d\d s)$/.exec(restoreLines()[0] ?? '')?.[1]}`,
+    ]);
+
+    expect(await ensureImage(root, manifest)).toMatchObject({ source: 'daemon', retagged: [] });
+    expect(restoreLines()).toHaveLength(1);
+  });
+
+  it('a registry copy that is another image is refused and removed, never tagged', async () => {
+    const manifest = await build({
+      cacheRegistry: `${host}/${namespace}`,
+      cacheRegistryUsernameEnv: 'REGISTRY_USER',
+      cacheRegistryPasswordEnv: 'REGISTRY_PASSWORD',
+    });
+    const other = `sha256:${'0'.repeat(64)}`;
+    writeImageManifest(root, { ...manifest, imageId: other });
+    await removeImages([...manifest.tags, manifest.imageId]);
+    await expect(ensureImage(root, readImageManifest(root, 'svc'))).rejects.toThrow(
+      new RegExp(
+        `The registry copy ${host}/${namespace}/${repository}@sha256:[0-9a-f]{64} of svc is image [0-9a-f]{12}, not 000000000000 as image.json says\\.`,
+      ),
+    );
+    expect(await imageIdOf(manifest.registryCopy?.ref as string)).toBeNull();
+    expect(await imageIdOf(`${repository}:latest`)).toBeNull();
+  });
+
+  it('neither archive nor registry copy: an error naming the project, the image and the fix', async () => {
+    const manifest = await build({});
+    await removeImages([...manifest.tags, manifest.imageId]);
+    await expect(ensureImage(root, manifest)).rejects.toThrow(
+      `The image ${manifest.imageId.slice(7, 19)} of svc (${repository}:latest) is not in the Docker daemon, and it was neither archived nor copied to a registry: nothing can restore it.\nHint: Rebuild it: nx run svc:docker-build --skip-nx-cache. So that cache hits on other runners restore it, set "cacheRegistry"`,
+    );
+  });
+});
