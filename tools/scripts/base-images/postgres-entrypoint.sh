@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Stand-in for the official postgres image's docker-entrypoint.sh (the part we use):
 # - as root: owns PGDATA and the socket dir, then re-runs itself as the postgres user;
-# - on first start (empty PGDATA): initdb with POSTGRES_USER / POSTGRES_PASSWORD (POSTGRES_INITDB_ARGS),
-#   password auth from other hosts (POSTGRES_HOST_AUTH_METHOD, default scram-sha-256), creates POSTGRES_DB,
-#   runs /docker-entrypoint-initdb.d/*.sql|*.sh, all on a socket-only temporary server;
+# - on first start (empty PGDATA, e.g. a --tmpfs mount, which it owns as the official one does): initdb with
+#   POSTGRES_USER / POSTGRES_PASSWORD (POSTGRES_INITDB_ARGS, e.g. --no-sync), password auth from other hosts
+#   (POSTGRES_HOST_AUTH_METHOD, default scram-sha-256), creates POSTGRES_DB, runs
+#   /docker-entrypoint-initdb.d/*.sql|*.sh, all on a socket-only temporary server started with the same
+#   arguments as the real one (so `postgres -c fsync=off` applies during initialisation too);
 # - then execs postgres as PID 1, listening on 0.0.0.0:5432, so SIGINT/SIGTERM shut it down cleanly.
 set -Eeo pipefail
 
@@ -44,8 +46,10 @@ if [ "$1" = 'postgres' ] && [ ! -s "$PGDATA/PG_VERSION" ]; then
   printf "\nlisten_addresses = '*'\n" >>"$PGDATA/postgresql.conf"
 
   # A temporary server on the Unix socket only: nobody can connect over TCP (so a readiness probe over TCP,
-  # such as pg_isready -h 127.0.0.1, fails) until initialisation is complete.
-  pg_ctl -D "$PGDATA" -o "-c listen_addresses=''" -w start
+  # such as pg_isready -h 127.0.0.1, fails) until initialisation is complete. As the official
+  # docker_temp_server_start does, it gets the same arguments as the real server (e.g. -c fsync=off).
+  temp_args=("${@:2}" -c listen_addresses= -p "${PGPORT:-5432}")
+  pg_ctl -D "$PGDATA" -o "$(printf '%q ' "${temp_args[@]}")" -w start
   psql=(psql -v ON_ERROR_STOP=1 --no-psqlrc --username "$POSTGRES_USER" --no-password)
   if [ "$POSTGRES_DB" != 'postgres' ]; then
     "${psql[@]}" --dbname postgres --set db="$POSTGRES_DB" <<<'CREATE DATABASE :"db";'

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import smokeTestExecutor from '../../src/executors/smoke-test/smoke-test.impl';
 import type { SmokeTestExecutorSchema } from '../../src/executors/smoke-test/schema';
 import { runDocker } from '../../src/lib/docker/docker';
-import type { SmokeManifest } from '../../src/lib/report/smoke-manifest';
+import type { SmokeManifest } from '../../src/lib/results/smoke-manifest';
 import {
   buildFixture,
   CASE_LABEL,
@@ -158,7 +158,15 @@ describe('runtime checks', () => {
         {
           alias: 'db',
           image: 'postgres:15-bookworm',
-          env: { POSTGRES_USER: 'app', POSTGRES_PASSWORD: 'smoke-secret', POSTGRES_DB: 'ventas' },
+          // The throw-away knobs of the official image, as the apps use them: data on tmpfs, no fsync.
+          env: {
+            POSTGRES_USER: 'app',
+            POSTGRES_PASSWORD: 'smoke-secret',
+            POSTGRES_DB: 'ventas',
+            POSTGRES_INITDB_ARGS: '--no-sync',
+          },
+          command: ['postgres', '-c', 'fsync=off'],
+          tmpfs: ['/var/lib/postgresql/data'],
           healthCmd: 'pg_isready -h 127.0.0.1 -p 5432 -U app -d ventas',
         },
       ],
@@ -199,6 +207,53 @@ describe('runtime checks', () => {
     );
     // Values go through the docker CLI's environment, never argv.
     expect(run.printed).not.toContain('smoke-secret');
+  });
+});
+
+describe('headers and bearer tokens', () => {
+  it('hands the service a throw-away secret in its env and sends tokens minted with it, and headers', async () => {
+    const run = await smoke('good', {
+      jwtSecretEnv: 'JWT_SECRET',
+      endpoints: [
+        { path: '/profile/1', bearerSubject: '1', json: { sub: '1', secretLength: 64 } },
+        { path: '/profile/1', status: 401 },
+        { path: '/profile/1', bearerSubject: '2', status: 403 },
+        { path: '/echo', headers: { 'X-Smoke': 'hola' }, json: { 'x-smoke': 'hola' } },
+      ],
+    });
+    expect(run.smoke.checks.filter((c) => c.check.startsWith('endpoint'))).toEqual([
+      {
+        check: 'endpoint GET /profile/1 [bearer sub=1]',
+        status: 'passed',
+        message: 'GET /profile/1 [bearer sub=1] → 200',
+      },
+      { check: 'endpoint GET /profile/1', status: 'passed', message: 'GET /profile/1 → 401' },
+      {
+        check: 'endpoint GET /profile/1 [bearer sub=2]',
+        status: 'passed',
+        message: 'GET /profile/1 [bearer sub=2] → 403',
+      },
+      {
+        check: 'endpoint GET /echo [headers X-Smoke]',
+        status: 'passed',
+        message: 'GET /echo [headers X-Smoke] → 200',
+      },
+    ]);
+    expect(run.success).toBe(true);
+  });
+
+  it('fails the endpoint when the service refuses the token (a secret the service does not share)', async () => {
+    // JWT_SECRET from env would be refused (the run owns it); the service reads another variable here.
+    const run = await smoke('good', {
+      jwtSecretEnv: 'OTHER_SECRET',
+      env: { JWT_SECRET: 'a-secret-the-run-did-not-sign-with' },
+      endpoints: [{ path: '/profile/1', bearerSubject: '1' }],
+    });
+    expect(run.success).toBe(false);
+    expect(run.smoke.failure).toMatchObject({
+      check: 'endpoint GET /profile/1 [bearer sub=1]',
+      message: expect.stringMatching(/expected status 200, got 401\. Body: \{"error":"bad signature"\}/),
+    });
   });
 });
 

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runDocker } from '../../src/lib/docker/docker';
 import { buildImage, manifestOfImage } from '../support/engine';
-import { writeImageManifest } from '../../src/lib/image-manifest/image-manifest';
+import { writeImageManifest } from '../../src/lib/results/image-manifest';
+import { imageIdOf } from '../../src/lib/docker/image-id';
 
 /** Shared setup of the smoke-test integration tests: fixture images, a throw-away workspace, leftovers. */
 
@@ -17,8 +18,7 @@ export const CASE_LABEL = 'ventas.test.case';
 /** Fails with the script to run when a base image is missing (never a silent skip). */
 export async function requireBaseImages(refs: string[]): Promise<void> {
   for (const ref of refs) {
-    const found = await runDocker(['image', 'inspect', '--format', '{{.Id}}', ref], { reject: false });
-    if (found.failed) {
+    if ((await imageIdOf(ref)) === null) {
       throw new Error(
         `Base image ${ref} is missing from the Docker daemon: run 'bash tools/scripts/base-images.sh' first (no registry is reachable).`,
       );

@@ -4,6 +4,10 @@ export interface SmokeTestEndpoint {
   status?: number;
   bodyContains?: string;
   json?: Record<string, unknown>;
+  /** Request headers, name → value; values are never printed. */
+  headers?: Record<string, string>;
+  /** Sends `Authorization: Bearer <HS256 JWT>` with this `sub` (iat now, exp +5 min), signed with the run's jwtSecretEnv secret. */
+  bearerSubject?: string;
 }
 
 export interface SmokeTestService {
@@ -13,7 +17,9 @@ export interface SmokeTestService {
   env?: Record<string, string>;
   envFile?: string;
   command?: string[];
-  /** Run by /bin/sh -c in the sidecar (docker run --health-cmd, and docker exec 250 ms after each try); 0 = ready. */
+  /** Paths mounted as tmpfs (`docker run --tmpfs`), e.g. a throw-away database's data directory. */
+  tmpfs?: string[];
+  /** Run by /bin/sh -c in the sidecar (docker run --health-cmd; every 250 ms from the start on Docker ≥ 25, else also docker exec); 0 = ready. */
   healthCmd?: string;
   /** Without healthCmd or image HEALTHCHECK: a regular expression (m flag) matched against its log. */
   readyLog?: string;
@@ -31,6 +37,8 @@ export interface SmokeTestExecutorSchema {
   healthIntervalSeconds?: number;
   env?: Record<string, string>;
   envFile?: string;
+  /** Env variable of the service container that holds the run's throw-away HS256 secret (e.g. JWT_SECRET). */
+  jwtSecretEnv?: string;
   endpoints?: SmokeTestEndpoint[];
   services?: SmokeTestService[];
   labels?: Record<string, string>;

@@ -1,21 +1,21 @@
 import type { ExecutorContext } from '@nx/devkit';
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { logger } from '@nx/devkit';
 import { runDocker } from '../../lib/docker/docker';
-import { ensureImage } from '../../lib/image-manifest/ensure-image';
-import { ImageManifest, readImageManifest } from '../../lib/image-manifest/image-manifest';
+import { ensureImage } from '../../lib/results/ensure-image';
+import { ImageManifest, readImageManifest } from '../../lib/results/image-manifest';
 import { writeSmokeJUnit } from '../../lib/report/smoke-junit';
-import { writeSmokeManifest } from '../../lib/report/smoke-manifest';
+import { writeSmokeManifest } from '../../lib/results/smoke-manifest';
 import { runContainers } from './lib/runtime';
+import { parseJUnit } from '../../../test/support/junit';
 import smokeTestExecutor from './smoke-test.impl';
 
 jest.mock('../../lib/docker/docker');
-jest.mock('../../lib/image-manifest/ensure-image');
-jest.mock('../../lib/image-manifest/image-manifest', () => ({
-  ...jest.requireActual('../../lib/image-manifest/image-manifest'),
+jest.mock('../../lib/results/ensure-image');
+jest.mock('../../lib/results/image-manifest', () => ({
+  ...jest.requireActual('../../lib/results/image-manifest'),
   readImageManifest: jest.fn(),
 }));
-jest.mock('../../lib/report/smoke-manifest');
+jest.mock('../../lib/results/smoke-manifest');
 jest.mock('../../lib/report/smoke-junit', () => ({
   ...jest.requireActual('../../lib/report/smoke-junit'),
   writeSmokeJUnit: jest.fn(),
@@ -32,13 +32,7 @@ function fakeContext(): ExecutorContext {
 function writtenJUnit() {
   const [root, project, xml] = jest.mocked(writeSmokeJUnit).mock.calls[0];
   expect([root, project]).toEqual(['/ws', 'catalogo-service']);
-  expect(XMLValidator.validate(xml)).toBe(true);
-  return new XMLParser({
-    ignoreAttributes: false,
-    attributeNamePrefix: '',
-    htmlEntities: true,
-    isArray: (name) => ['testsuite', 'testcase', 'property'].includes(name),
-  }).parse(xml).testsuites;
+  return parseJUnit(xml).testsuites;
 }
 
 /** Inside an Nx run: smoke-test depends on the project's docker-build task, which started at `buildStart`. */
@@ -155,7 +149,7 @@ describe('smokeTestExecutor', () => {
     expect(runDocker).toHaveBeenCalledWith(['image', 'inspect', imageId], { binary: undefined });
     expect(runContainers).toHaveBeenCalledWith(
       expect.objectContaining({ project: 'catalogo-service', port: 8000 }),
-      imageId,
+      { id: imageId, healthcheck: ['CMD', 'node', 'health.js'] },
       expect.objectContaining({
         labels: expect.objectContaining({ 'ventas.test': '1', 'ventas.smoke': expect.any(String) }),
       }),

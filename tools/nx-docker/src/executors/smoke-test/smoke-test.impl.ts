@@ -1,15 +1,15 @@
 import { ExecutorContext, logger } from '@nx/devkit';
 import { hasErrors, runImageChecks } from '../../lib/checks';
 import { inspectImage } from '../../lib/docker/inspect-image';
-import { ensureImage } from '../../lib/image-manifest/ensure-image';
+import { ensureImage } from '../../lib/results/ensure-image';
 import {
   builtBeforeThisRun,
   describeEarlierBuild,
   readImageManifest,
-} from '../../lib/image-manifest/image-manifest';
-import { imageBuildTaskStart } from '../../lib/image-manifest/task-graph';
+} from '../../lib/results/image-manifest';
+import { imageBuildTaskStart } from '../../lib/results/task-graph';
 import { renderSmokeJUnit, writeSmokeJUnit } from '../../lib/report/smoke-junit';
-import { writeSmokeManifest } from '../../lib/report/smoke-manifest';
+import { writeSmokeManifest } from '../../lib/results/smoke-manifest';
 import { normalizeOptions } from './lib/normalize-options';
 import { findingToCheck, formatChecks, formatFailure, summaryLine, toSmokeManifest } from './lib/report';
 import { RunSession } from './lib/run-session';
@@ -43,7 +43,11 @@ export default async function smokeTestExecutor(
     session.installSignalHandlers((message) => logger.warn(message));
     try {
       logger.info(`Running ${image} as smoke run ${session.runId}…`);
-      runtime = await runContainers(options, manifest.imageId, session);
+      runtime = await runContainers(
+        options,
+        { id: manifest.imageId, healthcheck: facts.healthcheck?.test ?? null },
+        session,
+      );
     } finally {
       await session.cleanup();
       session.removeSignalHandlers();

@@ -15,6 +15,7 @@ describe('normalizeOptions', () => {
       healthIntervalSeconds: 1,
       env: {},
       envFile: null,
+      jwtSecretEnv: null,
       endpoints: [],
       services: [],
       labels: {},
@@ -38,8 +39,24 @@ describe('normalizeOptions', () => {
     expect(options.expectations.port).toBe(8001);
     expect(options.envFile).toBe('/ws/apps/x/.env.smoke');
     expect(options.endpoints).toEqual([
-      { path: '/api/x', method: 'POST', status: 201, bodyContains: null, json: { ok: true } },
-      { path: '/y', method: 'GET', status: 200, bodyContains: null, json: null },
+      {
+        path: '/api/x',
+        method: 'POST',
+        status: 201,
+        bodyContains: null,
+        json: { ok: true },
+        headers: {},
+        bearerSubject: null,
+      },
+      {
+        path: '/y',
+        method: 'GET',
+        status: 200,
+        bodyContains: null,
+        json: null,
+        headers: {},
+        bearerSubject: null,
+      },
     ]);
     expect(options.services).toEqual([
       {
@@ -48,6 +65,7 @@ describe('normalizeOptions', () => {
         env: { POSTGRES_DB: 'x' },
         envFile: null,
         command: [],
+        tmpfs: [],
         healthCmd: null,
         readyLog: null,
         readyPort: null,
@@ -58,11 +76,34 @@ describe('normalizeOptions', () => {
         env: {},
         envFile: '/abs/.env',
         command: ['serve'],
+        tmpfs: [],
         healthCmd: null,
         readyLog: null,
         readyPort: null,
       },
     ]);
+  });
+
+  it('sends headers and mints bearer tokens only with a jwtSecretEnv; mounts tmpfs', () => {
+    const options = normalizeOptions(
+      {
+        jwtSecretEnv: 'JWT_SECRET',
+        env: { CLIENTE_SERVICE_URL: 'http://cliente:8000' },
+        endpoints: [
+          { path: '/api/profile/1', bearerSubject: '1', bodyContains: 'fullName' },
+          { path: '/api/sales', method: 'POST', headers: { 'Idempotency-Key': 'smoke-1' }, status: 201 },
+        ],
+        services: [{ alias: 'db', image: 'postgres:15-bookworm', tmpfs: ['/var/lib/postgresql/data'] }],
+      },
+      context,
+    );
+    expect(options.jwtSecretEnv).toBe('JWT_SECRET');
+    expect(options.env).toEqual({ CLIENTE_SERVICE_URL: 'http://cliente:8000' });
+    expect(options.endpoints.map(({ headers, bearerSubject }) => ({ headers, bearerSubject }))).toEqual([
+      { headers: {}, bearerSubject: '1' },
+      { headers: { 'Idempotency-Key': 'smoke-1' }, bearerSubject: null },
+    ]);
+    expect(options.services[0].tmpfs).toEqual(['/var/lib/postgresql/data']);
   });
 
   it('keeps one readiness test per sidecar', () => {
@@ -130,6 +171,32 @@ describe('normalizeOptions', () => {
       /service 'db' sets readyLog and readyPort; set only one/,
     ],
     [{ labels: { 'ventas.smoke': 'x' } }, /label 'ventas.smoke' is set by the smoke test itself/],
+    [{ endpoints: [{ path: '/p', bearerSubject: '1' }] }, /sets bearerSubject but jwtSecretEnv is not set/],
+    [{ jwtSecretEnv: 'JWT_SECRET', endpoints: [{ path: '/p', bearerSubject: '' }] }, /empty bearerSubject/],
+    [
+      {
+        jwtSecretEnv: 'JWT_SECRET',
+        endpoints: [{ path: '/p', bearerSubject: '1', headers: { authorization: 'Bearer x' } }],
+      },
+      /sets both bearerSubject and an Authorization header/,
+    ],
+    [{ jwtSecretEnv: 'JWT-SECRET' }, /jwtSecretEnv 'JWT-SECRET' is not a valid variable name/],
+    [
+      { jwtSecretEnv: 'JWT_SECRET', env: { JWT_SECRET: 'x' } },
+      /jwtSecretEnv 'JWT_SECRET' is also set in env/,
+    ],
+    [
+      { endpoints: [{ path: '/p', headers: { 'Bad Header': 'x' } }] },
+      /header 'Bad Header' is not a valid HTTP/,
+    ],
+    [
+      { endpoints: [{ path: '/p', headers: { 'X-A': 'a\r\nX-B: b' } }] },
+      /must be a string without line breaks/,
+    ],
+    [
+      { services: [{ alias: 'db', image: 'p', tmpfs: ['var/lib/postgresql/data'] }] },
+      /tmpfs 'var\/lib\/postgresql\/data' must be an absolute container path/,
+    ],
     [{ labels: { 'bad label': 'x' } }, /label 'bad label' is not a valid Docker label key/],
   ])('rejects %j', (raw, message) => {
     expect(() => normalizeOptions(raw as never, context)).toThrow(message);

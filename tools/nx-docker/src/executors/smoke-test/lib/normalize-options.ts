@@ -2,7 +2,7 @@ import type { ExecutorContext } from '@nx/devkit';
 import { isAbsolute, join } from 'node:path';
 import type { ImageExpectations } from '../../../lib/checks';
 import { NxDockerError } from '../../../lib/errors';
-import type { SmokeTestExecutorSchema, SmokeTestService } from '../schema';
+import type { SmokeTestEndpoint, SmokeTestExecutorSchema, SmokeTestService } from '../schema';
 
 export interface NormalizedEndpoint {
   path: string;
@@ -10,6 +10,10 @@ export interface NormalizedEndpoint {
   status: number;
   bodyContains: string | null;
   json: Record<string, unknown> | null;
+  /** Sent as they are; never printed (they may hold credentials). */
+  headers: Record<string, string>;
+  /** `sub` of the bearer token minted for this request, or null: no token. */
+  bearerSubject: string | null;
 }
 
 export type ServiceSource = { kind: 'image'; ref: string } | { kind: 'project'; project: string };
@@ -20,6 +24,8 @@ export interface NormalizedService {
   env: Record<string, string>;
   envFile: string | null;
   command: string[];
+  /** `docker run --tmpfs` values: `<absolute path>[:<mount options>]`. */
+  tmpfs: string[];
   healthCmd: string | null;
   /** Source of a regular expression (compiled with the m flag), checked here to compile. */
   readyLog: string | null;
@@ -38,6 +44,8 @@ export interface NormalizedSmokeTestOptions {
   env: Record<string, string>;
   /** Absolute path. */
   envFile: string | null;
+  /** Env variable of the service container that receives the run's throw-away HS256 secret, or null. */
+  jwtSecretEnv: string | null;
   endpoints: NormalizedEndpoint[];
   services: NormalizedService[];
   labels: Record<string, string>;
@@ -48,6 +56,8 @@ const ENV_KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
 // A DNS label: what Docker accepts as a network alias and a container-name suffix.
 const ALIAS = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const LABEL_KEY = /^[a-z0-9]([a-z0-9._-]*[a-z0-9])?$/i;
+// RFC 9110 token characters: what a header name may hold.
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 /** The only reader of the raw options: everything after this sees defaulted, validated values. */
 export function normalizeOptions(
@@ -72,6 +82,18 @@ export function normalizeOptions(
     return value;
   };
 
+  const env = checkEnv(raw.env ?? {}, 'env', fail);
+  const jwtSecretEnv = raw.jwtSecretEnv ?? null;
+  if (jwtSecretEnv !== null) {
+    if (!ENV_KEY.test(jwtSecretEnv)) fail(`jwtSecretEnv '${jwtSecretEnv}' is not a valid variable name.`);
+    if (jwtSecretEnv in env) {
+      fail(
+        `jwtSecretEnv '${jwtSecretEnv}' is also set in env.`,
+        'The run sets it to a new throw-away secret; remove it from env.',
+      );
+    }
+  }
+
   const endpoints = (raw.endpoints ?? []).map((endpoint): NormalizedEndpoint => {
     if (!endpoint.path?.startsWith('/')) fail(`endpoint path '${endpoint.path}' must start with '/'.`);
     const status = endpoint.status ?? 200;
@@ -84,6 +106,8 @@ export function normalizeOptions(
       status,
       bodyContains: endpoint.bodyContains ?? null,
       json: endpoint.json ?? null,
+      headers: checkHeaders(endpoint.path, endpoint.headers ?? {}, fail),
+      bearerSubject: checkBearer(endpoint, jwtSecretEnv, fail),
     };
   });
 
@@ -111,8 +135,9 @@ export function normalizeOptions(
     timeoutSeconds: positive('timeoutSeconds', raw.timeoutSeconds ?? 60),
     stopTimeoutSeconds: Math.ceil(positive('stopTimeoutSeconds', raw.stopTimeoutSeconds ?? 10)),
     healthIntervalSeconds: positive('healthIntervalSeconds', raw.healthIntervalSeconds ?? 1, true),
-    env: checkEnv(raw.env ?? {}, 'env', fail),
+    env,
     envFile: raw.envFile ? resolvePath(context.root, raw.envFile) : null,
+    jwtSecretEnv,
     endpoints,
     services,
     labels,
@@ -163,6 +188,13 @@ function normalizeService(
     env: checkEnv(service.env ?? {}, `services[${alias}].env`, fail),
     envFile: service.envFile ? resolvePath(root, service.envFile) : null,
     command: service.command ?? [],
+    tmpfs: (service.tmpfs ?? []).map((mount) =>
+      mount.startsWith('/')
+        ? mount
+        : fail(
+            `service '${alias}' tmpfs '${mount}' must be an absolute container path, e.g. /var/lib/postgresql/data.`,
+          ),
+    ),
     healthCmd,
     readyLog,
     readyPort,
@@ -179,6 +211,40 @@ function checkEnv(
     if (typeof value !== 'string') fail(`${where}.${key} must be a string, got ${typeof value}.`);
   }
   return { ...env };
+}
+
+function checkHeaders(
+  path: string,
+  headers: Record<string, string>,
+  fail: (what: string) => never,
+): Record<string, string> {
+  for (const [name, value] of Object.entries(headers)) {
+    if (!HEADER_NAME.test(name)) fail(`endpoint ${path} header '${name}' is not a valid HTTP header name.`);
+    if (typeof value !== 'string' || /[\r\n\0]/.test(value)) {
+      fail(`endpoint ${path} header '${name}' must be a string without line breaks.`);
+    }
+  }
+  return { ...headers };
+}
+
+function checkBearer(
+  endpoint: SmokeTestEndpoint,
+  jwtSecretEnv: string | null,
+  fail: (what: string, hint?: string) => never,
+): string | null {
+  const subject = endpoint.bearerSubject ?? null;
+  if (subject === null) return null;
+  if (!subject) fail(`endpoint ${endpoint.path} has an empty bearerSubject.`);
+  if (jwtSecretEnv === null) {
+    fail(
+      `endpoint ${endpoint.path} sets bearerSubject but jwtSecretEnv is not set.`,
+      'Set "jwtSecretEnv" (e.g. "JWT_SECRET"): the env variable the service reads its token secret from.',
+    );
+  }
+  if (Object.keys(endpoint.headers ?? {}).some((name) => name.toLowerCase() === 'authorization')) {
+    fail(`endpoint ${endpoint.path} sets both bearerSubject and an Authorization header; set one.`);
+  }
+  return subject;
 }
 
 function resolvePath(root: string, path: string): string {

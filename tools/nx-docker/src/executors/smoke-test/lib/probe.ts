@@ -10,12 +10,17 @@ export type HttpAnswer = { ok: true; status: number; body: string } | { ok: fals
  */
 export function httpRequest(
   url: string,
-  options: { method?: string; timeoutMs?: number; signal?: AbortSignal } = {},
+  options: {
+    method?: string;
+    headers?: Record<string, string>;
+    timeoutMs?: number;
+    signal?: AbortSignal;
+  } = {},
 ): Promise<HttpAnswer> {
   return new Promise((resolve) => {
     const req = request(
       url,
-      { method: options.method ?? 'GET', agent: false, signal: options.signal },
+      { method: options.method ?? 'GET', headers: options.headers, agent: false, signal: options.signal },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -38,13 +43,19 @@ function describeError(error: Error & { code?: string }): string {
 }
 
 export type WaitOutcome =
-  | { healthy: true; elapsedMs: number }
+  /** `docker`: Docker reported it healthy; `exec`: the image's healthcheck passed with docker exec. */
+  | { healthy: true; elapsedMs: number; verdict: 'docker' | 'exec' }
   | { healthy: false; reason: 'exited' | 'no-healthcheck' | 'timeout'; message: string; elapsedMs: number };
 
 export interface WaitProbes {
   state: () => Promise<ContainerState>;
   /** The HTTP health probe; omitted for sidecars, whose Docker health is enough. */
   http?: () => Promise<HttpAnswer>;
+  /**
+   * The image's own healthcheck command run once (docker exec), true when it exits 0: then Docker's status
+   * need not be `healthy` yet, only not `unhealthy`. For engines that cannot run it at short intervals.
+   */
+  healthcheck?: () => Promise<boolean>;
 }
 
 export interface WaitOptions {
@@ -59,8 +70,8 @@ export interface WaitOptions {
 }
 
 /**
- * Polls until Docker reports the container healthy AND (when given) the HTTP probe answers 200, within
- * the deadline. No fixed sleeps: a container that exits fails at once; one that never gets healthy fails at
+ * Polls until Docker reports the container healthy (or, when given, its healthcheck passes with docker exec
+ * while Docker does not report it unhealthy) AND (when given) the HTTP probe answers 200, within the deadline. No fixed sleeps: a container that exits fails at once; one that never gets healthy fails at
  * the deadline with the last thing seen.
  */
 export async function waitUntilHealthy(probes: WaitProbes, options: WaitOptions): Promise<WaitOutcome> {
@@ -70,7 +81,10 @@ export async function waitUntilHealthy(probes: WaitProbes, options: WaitOptions)
   let last = 'Docker has not reported a health status yet';
   let httpFailedWhileHealthy = false;
   for (;;) {
-    const state = await probes.state();
+    const [state, execPassed] = await Promise.all([
+      probes.state(),
+      probes.healthcheck ? probes.healthcheck() : Promise.resolve(false),
+    ]);
     const elapsedMs = now() - started;
     if (!state.running) {
       return {
@@ -88,16 +102,18 @@ export async function waitUntilHealthy(probes: WaitProbes, options: WaitOptions)
         message: `${options.what} has no healthcheck, so Docker can never report it healthy.`,
       };
     }
-    if (state.health !== 'healthy') {
+    const verdict =
+      state.health === 'healthy' ? 'docker' : execPassed && state.health !== 'unhealthy' ? 'exec' : null;
+    if (verdict === null) {
       last = `Docker reports it '${state.health}'${state.lastHealthOutput ? `; last healthcheck: ${state.lastHealthOutput}` : ''}`;
       httpFailedWhileHealthy = false;
     } else if (!probes.http) {
-      return { healthy: true, elapsedMs };
+      return { healthy: true, elapsedMs, verdict };
     } else {
       const answer = await probes.http();
-      if (answer.ok && answer.status === 200) return { healthy: true, elapsedMs: now() - started };
+      if (answer.ok && answer.status === 200) return { healthy: true, elapsedMs: now() - started, verdict };
       httpFailedWhileHealthy = !answer.ok;
-      last = `Docker reports it healthy, but ${options.httpLabel ?? 'the health path'} ${answer.ok ? `answered ${answer.status}` : `failed: ${answer.error}`}`;
+      last = `${verdict === 'docker' ? 'Docker reports it healthy' : 'its healthcheck passes (docker exec)'}, but ${options.httpLabel ?? 'the health path'} ${answer.ok ? `answered ${answer.status}` : `failed: ${answer.error}`}`;
     }
     if (now() >= deadline) {
       const listening = httpFailedWhileHealthy
@@ -124,6 +140,8 @@ export interface Attempt {
   fatal?: boolean;
   /** Cut short (the deadline, or the try's own time limit): it says nothing about the container. */
   incomplete?: boolean;
+  /** Nothing was run: Docker runs the check, so what Docker last saw is the detail. */
+  fromState?: boolean;
 }
 
 export interface ReadyProbes {
@@ -189,7 +207,9 @@ export async function waitUntilReady(probes: ReadyProbes, options: ReadyOptions)
       return { ready: true, elapsedMs, detail: attempt.detail, dockerHealth: state.health };
     }
     // A try cut short does not replace what a finished one saw.
-    if (!attempt.incomplete || last === null) {
+    if (attempt.fromState) {
+      last = `Docker reports it '${state.health ?? 'no health'}'${state.lastHealthOutput ? `; last healthcheck: ${state.lastHealthOutput}` : ''}`;
+    } else if (!attempt.incomplete || last === null) {
       last = attempt.ready
         ? `${attempt.detail}, but Docker reports it 'unhealthy'${state.lastHealthOutput ? ` (last healthcheck: ${state.lastHealthOutput})` : ''}`
         : attempt.detail;

@@ -1,5 +1,5 @@
 import { runImageChecks } from '../../../lib/checks';
-import { fakeFacts } from '../../../lib/checks/fake-facts';
+import { fakeFacts } from '../../../../test/support/fake-facts';
 import type { NormalizedEndpoint } from './normalize-options';
 import {
   evaluateEndpoint,
@@ -18,6 +18,8 @@ const endpoint = (overrides: Partial<NormalizedEndpoint> = {}): NormalizedEndpoi
   status: 200,
   bodyContains: null,
   json: null,
+  headers: {},
+  bearerSubject: null,
   ...overrides,
 });
 

@@ -1,5 +1,5 @@
 import type { Finding } from '../../../lib/checks';
-import type { SmokeCheck, SmokeManifest } from '../../../lib/report/smoke-manifest';
+import type { SmokeCheck, SmokeManifest } from '../../../lib/results/smoke-manifest';
 import type { NormalizedEndpoint } from './normalize-options';
 import type { HttpAnswer } from './probe';
 
@@ -15,8 +15,20 @@ export function findingToCheck(finding: Finding): SmokeCheck {
   };
 }
 
-export function endpointLabel(endpoint: Pick<NormalizedEndpoint, 'method' | 'path'>): string {
-  return `${endpoint.method} ${endpoint.path}`;
+/**
+ * `GET /api/profile/1`, `GET /api/profile/1 [bearer sub=2]`, `POST /api/sales [headers Idempotency-Key]`: the
+ * same path called as different callers stays a distinct check. Header values are never shown.
+ */
+export function endpointLabel(
+  endpoint: Pick<NormalizedEndpoint, 'method' | 'path'> &
+    Partial<Pick<NormalizedEndpoint, 'headers' | 'bearerSubject'>>,
+): string {
+  const names = Object.keys(endpoint.headers ?? {});
+  const extras = [
+    endpoint.bearerSubject ? `bearer sub=${endpoint.bearerSubject}` : null,
+    names.length ? `headers ${names.join(', ')}` : null,
+  ].filter(Boolean);
+  return `${endpoint.method} ${endpoint.path}${extras.length ? ` [${extras.join('; ')}]` : ''}`;
 }
 
 export function evaluateEndpoint(endpoint: NormalizedEndpoint, answer: HttpAnswer): SmokeCheck {

@@ -18,6 +18,12 @@ export function newRunId(): string {
   return `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
 }
 
+/** What the steps of a run use of it: a fake of this is enough to run them without a daemon. */
+export type SmokeSession = Pick<
+  RunSession,
+  'runId' | 'labels' | 'signal' | 'interrupted' | 'docker' | 'trackContainer' | 'trackNetwork' | 'cleanup'
+>;
+
 /**
  * Everything one smoke run creates, and the one place that removes it. Every container and network is
  * labelled `ventas.smoke=<runId>`. Cleanup is idempotent and runs from the executor's `finally` AND from

@@ -1,23 +1,34 @@
 import { lastLines } from '../../../lib/docker/docker';
 import { parseImageInspect } from '../../../lib/docker/inspect';
-import { ensureImage } from '../../../lib/image-manifest/ensure-image';
-import { readImageManifest } from '../../../lib/image-manifest/image-manifest';
-import type { SmokeCheck } from '../../../lib/report/smoke-manifest';
-import type { NormalizedService, NormalizedSmokeTestOptions } from './normalize-options';
+import { ensureImage } from '../../../lib/results/ensure-image';
+import { readImageManifest } from '../../../lib/results/image-manifest';
+import type { SmokeCheck } from '../../../lib/results/smoke-manifest';
+import { bearerAuthorization, newJwtSecret } from './jwt';
+import type { NormalizedEndpoint, NormalizedService, NormalizedSmokeTestOptions } from './normalize-options';
 import { httpRequest, waitUntilHealthy, WaitOutcome } from './probe';
-import { noReadinessMessage, planReadiness, readinessHint, readyMessage } from './readiness';
-import { ContainerLog, endpointLabel, evaluateEndpoint, evaluateStop } from './report';
+import {
+  healthcheckCommand,
+  noReadinessMessage,
+  planReadiness,
+  readinessHint,
+  readyMessage,
+} from './readiness';
+import { ContainerLog, evaluateEndpoint, evaluateStop } from './report';
 import {
   containerName,
+  ENGINE_API_ARGS,
   envArgs,
+  execArgs,
+  HealthStart,
   networkCreateArgs,
   networkName,
   parseContainerState,
   parsePublishedPort,
   runArgs,
   stopArgs,
+  supportsHealthStartInterval,
 } from './run-args';
-import type { RunSession } from './run-session';
+import type { SmokeSession } from './run-session';
 import { waitForSidecar } from './wait-for-sidecar';
 
 export interface RuntimeResult {
@@ -29,201 +40,349 @@ export interface RuntimeResult {
   logs: ContainerLog[];
 }
 
-/** Thrown inside a step after its failed check is recorded; never escapes runContainers. */
-class CheckFailed extends Error {}
+/** The image under test: its id, and its HEALTHCHECK test (`["CMD", …]`/`["CMD-SHELL", …]`) if it has one. */
+export interface ImageUnderTest {
+  id: string;
+  healthcheck: string[] | null;
+}
 
 /**
- * The runtime half of the smoke test: on a private network made for the run, sidecars, then the service,
- * health, endpoints, a clean stop. Expected failures come back as data (a failed check + logs); the session
- * is always cleaned up.
+ * What one step proved: its checks and, when it passed, what the next step needs. A failed step may still
+ * carry a value (a failed stop still measured how long it took).
+ */
+export type Step<T> =
+  { passed: true; checks: SmokeCheck[]; value: T } | { passed: false; checks: SmokeCheck[]; value?: T };
+
+/** How often Docker ≥ 25 runs a healthcheck from the start until it first passes (--health-start-interval). */
+export const HEALTH_START_INTERVAL_MS = 250;
+
+/** Everything the steps of one run share. `started` lists each container before its docker run, for the logs. */
+interface RunContext {
+  options: NormalizedSmokeTestOptions;
+  image: ImageUnderTest;
+  session: SmokeSession;
+  started: Array<{ role: string; name: string }>;
+  /** The run's throw-away HS256 secret (jwtSecretEnv), or null. */
+  jwtSecret: string | null;
+}
+
+interface Engine {
+  network: string;
+  healthStart: HealthStart | null;
+}
+
+interface RunningApp {
+  name: string;
+  baseUrl: string;
+  timeToHealthyMs: number;
+}
+
+/**
+ * The runtime half of the smoke test, as named steps: network → sidecars → app until healthy → endpoints →
+ * stop. Each step returns its checks; the first failed one ends the run. Expected failures are data (a failed
+ * check + logs); an unexpected error (a docker command failed) becomes a failed check named after its step.
+ * The session is always cleaned up.
  */
 export async function runContainers(
   options: NormalizedSmokeTestOptions,
-  image: string,
-  session: RunSession,
+  image: ImageUnderTest,
+  session: SmokeSession,
 ): Promise<RuntimeResult> {
-  const checks: SmokeCheck[] = [];
-  const started: Array<{ role: string; name: string }> = [];
-  const result: RuntimeResult = { checks, healthy: false, timeToHealthyMs: null, stopMs: null, logs: [] };
-  let step = 'start';
-  const fail = (check: string, message: string, hint?: string): never => {
-    checks.push({ check, status: 'failed', message, ...(hint ? { hint } : {}) });
-    throw new CheckFailed(message);
+  const run: RunContext = {
+    options,
+    image,
+    session,
+    started: [],
+    jwtSecret: options.jwtSecretEnv ? newJwtSecret() : null,
   };
-  const state = async (name: string) =>
-    parseContainerState(
-      (await session.docker(['container', 'inspect', '--format', '{{json .State}}', name])).stdout,
-    );
-  const timeoutMs = options.timeoutSeconds * 1000;
-
   try {
-    // Every run gets its own network, sidecars or not: runs never see each other, and the default bridge
-    // is not needed (it can be missing on a shared engine).
-    step = 'network';
-    const network = networkName(options.project, session.runId);
-    session.trackNetwork(network);
-    await session.docker(networkCreateArgs(network, session.labels));
-
-    for (const service of options.services) {
-      step = `sidecar ${service.alias}`;
-      const name = containerName(options.project, session.runId, service.alias);
-      const sidecar = await sidecarImage(options.workspaceRoot, service);
-      const inspect = await session.docker(['image', 'inspect', sidecar], { reject: false });
-      if (inspect.failed) {
-        fail(
-          step,
-          `Sidecar '${service.alias}' image ${sidecar} is not in the Docker daemon: ${lastLines(inspect.stderr, 1)}`,
-          'Pull or build it first (no registry may be reachable while the smoke test runs).',
-        );
-      }
-      // Decided before docker run: a sidecar with nothing to wait for is refused without starting it.
-      const plan = planReadiness(service, parseImageInspect(inspect.stdout));
-      if (plan.kind === 'none') {
-        fail(step, noReadinessMessage(service.alias), readinessHint(service, plan, 'none'));
-        continue;
-      }
-      const env = envArgs(service.env);
-      session.trackContainer(name);
-      started.push({ role: `sidecar ${service.alias}`, name });
-      await session.docker(
-        runArgs({
-          name,
-          image: sidecar,
-          labels: session.labels,
-          network,
-          alias: service.alias,
-          publishPort: null,
-          envFile: service.envFile,
-          envArgs: env.args,
-          healthIntervalSeconds: options.healthIntervalSeconds,
-          healthCmd: service.healthCmd,
-          command: service.command,
-        }),
-        { env: env.cliEnv },
-      );
-      const outcome = await waitForSidecar(session, {
-        alias: service.alias,
-        container: name,
-        plan,
-        probeImage: image,
-        // `_` is no alias character: the probe's name never collides with another sidecar's.
-        probeContainer: containerName(options.project, session.runId, `${service.alias}_probe`),
-        timeoutMs,
-        state: () => state(name),
-      });
-      if (!outcome.ready) {
-        fail(step, outcome.message, readinessHint(service, plan, outcome.reason));
-        continue;
-      }
-      checks.push({
-        check: step,
-        status: 'passed',
-        message: readyMessage(service.alias, outcome.elapsedMs, plan, outcome),
-      });
-    }
-
-    step = 'healthy';
-    const name = containerName(options.project, session.runId, 'app');
-    const env = envArgs(options.env);
-    session.trackContainer(name);
-    started.push({ role: options.project, name });
-    const runAt = Date.now();
-    await session.docker(
-      runArgs({
-        name,
-        image,
-        labels: session.labels,
-        network,
-        alias: null,
-        publishPort: options.port,
-        envFile: options.envFile,
-        envArgs: env.args,
-        healthIntervalSeconds: options.healthIntervalSeconds,
-        healthCmd: null,
-        command: [],
-      }),
-      { env: env.cliEnv },
-    );
-    let baseUrl: string | null = null;
-    const url = async (path: string) => {
-      if (!baseUrl) {
-        const port = await session.docker(['port', name, `${options.port}/tcp`], { reject: false });
-        const hostPort = parsePublishedPort(port.stdout);
-        if (hostPort === null)
-          throw new Error(`docker port ${name} ${options.port}/tcp gave no port: ${port.stderr}`);
-        baseUrl = `http://127.0.0.1:${hostPort}`;
-      }
-      return `${baseUrl}${path}`;
-    };
-    const outcome = await waitUntilHealthy(
-      {
-        state: () => state(name),
-        http: async () =>
-          httpRequest(await url(options.healthPath), { timeoutMs: 2000, signal: session.signal }),
-      },
-      {
-        what: `${options.project}`,
-        timeoutMs,
-        httpLabel: `GET ${options.healthPath} on container port ${options.port}`,
-        signal: session.signal,
-      },
-    );
-    if (!outcome.healthy) fail('healthy', outcome.message, healthHint(outcome, options));
-    result.healthy = true;
-    result.timeToHealthyMs = Date.now() - runAt;
-    checks.push({
-      check: 'healthy',
-      status: 'passed',
-      message: `healthy in ${seconds(result.timeToHealthyMs)} (Docker health and GET ${options.healthPath} → 200 on ${baseUrl})`,
-    });
-
-    step = 'endpoints';
-    const endpointChecks: SmokeCheck[] = [];
-    for (const endpoint of options.endpoints) {
-      const answer = await httpRequest(await url(endpoint.path), {
-        method: endpoint.method,
-        timeoutMs: 5000,
-        signal: session.signal,
-      });
-      endpointChecks.push(evaluateEndpoint(endpoint, answer));
-    }
-    checks.push(...endpointChecks);
-    const failedEndpoint = endpointChecks.find((c) => c.status === 'failed');
-    if (failedEndpoint) {
-      const count = endpointChecks.filter((c) => c.status === 'failed').length;
-      throw new CheckFailed(
-        `${count} endpoint(s) failed, first ${endpointLabel(options.endpoints[endpointChecks.indexOf(failedEndpoint)])}`,
-      );
-    }
-
-    step = 'stop';
-    const stopAt = Date.now();
-    await session.docker(stopArgs(name, options.stopTimeoutSeconds), {
-      timeoutMs: (options.stopTimeoutSeconds + 20) * 1000,
-    });
-    result.stopMs = Date.now() - stopAt;
-    const stopped = await state(name);
-    const stop = evaluateStop(
-      { exitCode: stopped.exitCode, stopMs: result.stopMs, stillRunning: stopped.running },
-      options.stopTimeoutSeconds,
-    );
-    if (stop.status === 'failed') fail(stop.check, stop.message, stop.hint);
-    checks.push(stop);
-  } catch (error) {
-    if (session.interrupted) throw error;
-    if (!(error instanceof CheckFailed)) {
-      // The unexpected (a docker command failed): still a failed check, named after the step.
-      checks.push({
-        check: step,
-        status: 'failed',
-        message: error instanceof Error ? error.message : String(error),
-      });
-    }
-    result.logs = await collectLogs(session, started, options.logLines);
+    const outcome = await runSteps(run);
+    const failed = outcome.checks.some((check) => check.status === 'failed');
+    return { ...outcome, logs: failed ? await collectLogs(session, run.started, options.logLines) : [] };
   } finally {
     await session.cleanup();
   }
-  return result;
+}
+
+async function runSteps(run: RunContext): Promise<Omit<RuntimeResult, 'logs'>> {
+  const ended = (
+    steps: Array<Step<unknown>>,
+    app: RunningApp | null = null,
+    stopMs: number | null = null,
+  ) => ({
+    checks: steps.flatMap((step) => step.checks),
+    healthy: app !== null,
+    timeToHealthyMs: app?.timeToHealthyMs ?? null,
+    stopMs,
+  });
+  const engine = await guarded(run, 'network', () => createNetwork(run));
+  if (!engine.passed) return ended([engine]);
+  const sidecars = await startSidecars(run, engine.value);
+  if (!sidecars.passed) return ended([engine, sidecars]);
+  const app = await guarded(run, 'healthy', () => startApp(run, engine.value));
+  if (!app.passed) return ended([engine, sidecars, app]);
+  const endpoints = await guarded(run, 'endpoints', () => callEndpoints(run, app.value));
+  if (!endpoints.passed) return ended([engine, sidecars, app, endpoints], app.value);
+  const stop = await guarded(run, 'stop', () => stopApp(run, app.value));
+  return ended([engine, sidecars, app, endpoints, stop], app.value, stop.value ?? null);
+}
+
+/** Runs a step; an unexpected error in it becomes its failed check (an interrupted run rethrows). */
+async function guarded<T>(run: RunContext, check: string, step: () => Promise<Step<T>>): Promise<Step<T>> {
+  try {
+    return await step();
+  } catch (error) {
+    if (run.session.interrupted) throw error;
+    return failedStep(check, error instanceof Error ? error.message : String(error));
+  }
+}
+
+function failedStep(check: string, message: string, hint?: string): Step<never> {
+  return { passed: false, checks: [{ check, status: 'failed', message, ...(hint ? { hint } : {}) }] };
+}
+
+/**
+ * Every run gets its own network, sidecars or not: runs never see each other, and the default bridge is not
+ * needed (it can be missing on a shared engine). The engine's API version is read meanwhile: it decides
+ * whether Docker itself can run healthchecks at short intervals from the start.
+ */
+async function createNetwork(run: RunContext): Promise<Step<Engine>> {
+  const { options, session } = run;
+  const network = networkName(options.project, session.runId);
+  session.trackNetwork(network);
+  const [, api] = await Promise.all([
+    session.docker(networkCreateArgs(network, session.labels)),
+    session.docker(ENGINE_API_ARGS, { reject: false }),
+  ]);
+  const healthStart = supportsHealthStartInterval(api.stdout)
+    ? { periodSeconds: Math.ceil(options.timeoutSeconds), intervalMs: HEALTH_START_INTERVAL_MS }
+    : null;
+  return { passed: true, checks: [], value: { network, healthStart } };
+}
+
+/** One after the other, each until ready: a later one (a service) may need an earlier one (its database). */
+async function startSidecars(run: RunContext, engine: Engine): Promise<Step<null>> {
+  const checks: SmokeCheck[] = [];
+  for (const service of run.options.services) {
+    const sidecar = await guarded(run, `sidecar ${service.alias}`, () => startSidecar(run, engine, service));
+    checks.push(...sidecar.checks);
+    if (!sidecar.passed) return { passed: false, checks };
+  }
+  return { passed: true, checks, value: null };
+}
+
+async function startSidecar(
+  run: RunContext,
+  engine: Engine,
+  service: NormalizedService,
+): Promise<Step<null>> {
+  const { options, session } = run;
+  const check = `sidecar ${service.alias}`;
+  const name = containerName(options.project, session.runId, service.alias);
+  const sidecar = await sidecarImage(options.workspaceRoot, service);
+  const inspect = await session.docker(['image', 'inspect', sidecar], { reject: false });
+  if (inspect.failed) {
+    return failedStep(
+      check,
+      `Sidecar '${service.alias}' image ${sidecar} is not in the Docker daemon: ${lastLines(inspect.stderr, 1)}`,
+      'Pull or build it first (no registry may be reachable while the smoke test runs).',
+    );
+  }
+  // Decided before docker run: a sidecar with nothing to wait for is refused without starting it.
+  const plan = planReadiness(service, parseImageInspect(inspect.stdout));
+  if (plan.kind === 'none') {
+    return failedStep(check, noReadinessMessage(service.alias), readinessHint(service, plan, 'none'));
+  }
+  const env = envArgs(service.env);
+  session.trackContainer(name);
+  run.started.push({ role: check, name });
+  await session.docker(
+    runArgs({
+      name,
+      image: sidecar,
+      labels: session.labels,
+      network: engine.network,
+      alias: service.alias,
+      publishPort: null,
+      envFile: service.envFile,
+      envArgs: env.args,
+      healthIntervalSeconds: options.healthIntervalSeconds,
+      healthCmd: service.healthCmd,
+      healthStart: plan.kind === 'health' ? engine.healthStart : null,
+      tmpfs: service.tmpfs,
+      command: service.command,
+    }),
+    { env: env.cliEnv },
+  );
+  const outcome = await waitForSidecar(session, {
+    alias: service.alias,
+    container: name,
+    plan,
+    probeImage: run.image.id,
+    // `_` is no alias character: the probe's name never collides with another sidecar's.
+    probeContainer: containerName(options.project, session.runId, `${service.alias}_probe`),
+    timeoutMs: options.timeoutSeconds * 1000,
+    state: () => containerState(session, name),
+    dockerRunsHealthcheck: engine.healthStart !== null,
+  });
+  if (!outcome.ready) return failedStep(check, outcome.message, readinessHint(service, plan, outcome.reason));
+  return {
+    passed: true,
+    checks: [
+      { check, status: 'passed', message: readyMessage(service.alias, outcome.elapsedMs, plan, outcome) },
+    ],
+    value: null,
+  };
+}
+
+/**
+ * The service, until healthy: the image's own HEALTHCHECK passes and GET healthPath answers 200 on the
+ * published port. On Docker ≥ 25 Docker runs the healthcheck every 250 ms from the start and its verdict is
+ * awaited; on older engines the same command also runs with docker exec at short intervals (Docker must not
+ * report the container unhealthy), so nobody waits a whole health interval for the first try.
+ */
+async function startApp(run: RunContext, engine: Engine): Promise<Step<RunningApp>> {
+  const { options, session } = run;
+  const name = containerName(options.project, session.runId, 'app');
+  // The secret goes in the environment like every value: `-e NAME` in argv, the value in the CLI's env.
+  const env = envArgs({
+    ...options.env,
+    ...(options.jwtSecretEnv && run.jwtSecret ? { [options.jwtSecretEnv]: run.jwtSecret } : {}),
+  });
+  session.trackContainer(name);
+  run.started.push({ role: options.project, name });
+  const runAt = Date.now();
+  await session.docker(
+    runArgs({
+      name,
+      image: run.image.id,
+      labels: session.labels,
+      network: engine.network,
+      alias: null,
+      publishPort: options.port,
+      envFile: options.envFile,
+      envArgs: env.args,
+      healthIntervalSeconds: options.healthIntervalSeconds,
+      healthCmd: null,
+      healthStart: engine.healthStart,
+      tmpfs: [],
+      command: [],
+    }),
+    { env: env.cliEnv },
+  );
+  const baseUrl = once(() => publishedUrl(session, name, options.port));
+  const healthcheck = run.image.healthcheck ? healthcheckCommand(run.image.healthcheck) : null;
+  const outcome = await waitUntilHealthy(
+    {
+      state: () => containerState(session, name),
+      http: async () =>
+        httpRequest(`${await baseUrl()}${options.healthPath}`, { timeoutMs: 2000, signal: session.signal }),
+      ...(healthcheck && !engine.healthStart
+        ? {
+            healthcheck: async () =>
+              (
+                await session.docker(execArgs(name, healthcheck.command), {
+                  reject: false,
+                  timeoutMs: 5000,
+                  cancelSignal: session.signal,
+                })
+              ).exitCode === 0,
+          }
+        : {}),
+    },
+    {
+      what: options.project,
+      timeoutMs: options.timeoutSeconds * 1000,
+      httpLabel: `GET ${options.healthPath} on container port ${options.port}`,
+      signal: session.signal,
+    },
+  );
+  if (!outcome.healthy) return failedStep('healthy', outcome.message, healthHint(outcome, options));
+  const timeToHealthyMs = Date.now() - runAt;
+  const verdict =
+    outcome.verdict === 'docker'
+      ? 'Docker reports it healthy'
+      : "its image's HEALTHCHECK passed (docker exec), Docker's own health not unhealthy";
+  return {
+    passed: true,
+    checks: [
+      {
+        check: 'healthy',
+        status: 'passed',
+        message: `healthy in ${seconds(timeToHealthyMs)} (${verdict}; GET ${options.healthPath} → 200 on ${await baseUrl()})`,
+      },
+    ],
+    value: { name, baseUrl: await baseUrl(), timeToHealthyMs },
+  };
+}
+
+/** Each endpoint once, in order; all are called even after one fails, so the report shows every answer. */
+async function callEndpoints(run: RunContext, app: RunningApp): Promise<Step<null>> {
+  const checks: SmokeCheck[] = [];
+  for (const endpoint of run.options.endpoints) {
+    const answer = await httpRequest(`${app.baseUrl}${endpoint.path}`, {
+      method: endpoint.method,
+      headers: requestHeaders(endpoint, run.jwtSecret, Date.now()),
+      timeoutMs: 5000,
+      signal: run.session.signal,
+    });
+    checks.push(evaluateEndpoint(endpoint, answer));
+  }
+  return checks.some((check) => check.status === 'failed')
+    ? { passed: false, checks }
+    : { passed: true, checks, value: null };
+}
+
+/** The endpoint's headers, plus a bearer token for its subject minted now with the run's secret. */
+export function requestHeaders(
+  endpoint: Pick<NormalizedEndpoint, 'headers' | 'bearerSubject'>,
+  jwtSecret: string | null,
+  nowMs: number,
+): Record<string, string> {
+  if (endpoint.bearerSubject === null) return { ...endpoint.headers };
+  if (jwtSecret === null) throw new Error(`bearerSubject ${endpoint.bearerSubject} needs jwtSecretEnv.`);
+  return {
+    ...endpoint.headers,
+    authorization: bearerAuthorization(endpoint.bearerSubject, jwtSecret, nowMs),
+  };
+}
+
+/** docker stop: the app must end within stopTimeoutSeconds with exit code 0 or 143. */
+async function stopApp(run: RunContext, app: RunningApp): Promise<Step<number>> {
+  const { options, session } = run;
+  const stopAt = Date.now();
+  await session.docker(stopArgs(app.name, options.stopTimeoutSeconds), {
+    timeoutMs: (options.stopTimeoutSeconds + 20) * 1000,
+  });
+  const stopMs = Date.now() - stopAt;
+  const stopped = await containerState(session, app.name);
+  const stop = evaluateStop(
+    { exitCode: stopped.exitCode, stopMs, stillRunning: stopped.running },
+    options.stopTimeoutSeconds,
+  );
+  return stop.status === 'failed'
+    ? { passed: false, checks: [stop], value: stopMs }
+    : { passed: true, checks: [stop], value: stopMs };
+}
+
+async function containerState(session: SmokeSession, name: string) {
+  return parseContainerState(
+    (await session.docker(['container', 'inspect', '--format', '{{json .State}}', name])).stdout,
+  );
+}
+
+/** `http://127.0.0.1:<port Docker picked>`; asked once the container runs (an exited one has no port). */
+async function publishedUrl(session: SmokeSession, name: string, port: number): Promise<string> {
+  const answer = await session.docker(['port', name, `${port}/tcp`], { reject: false });
+  const hostPort = parsePublishedPort(answer.stdout);
+  if (hostPort === null) throw new Error(`docker port ${name} ${port}/tcp gave no port: ${answer.stderr}`);
+  return `http://127.0.0.1:${hostPort}`;
+}
+
+/** A function that runs `make` once, on first call, and then returns the same promise. */
+function once<T>(make: () => Promise<T>): () => Promise<T> {
+  let made: Promise<T> | null = null;
+  return () => (made ??= make());
 }
 
 async function sidecarImage(workspaceRoot: string, service: NormalizedService): Promise<string> {
@@ -233,7 +392,7 @@ async function sidecarImage(workspaceRoot: string, service: NormalizedService): 
 }
 
 async function collectLogs(
-  session: RunSession,
+  session: SmokeSession,
   containers: Array<{ role: string; name: string }>,
   logLines: number,
 ): Promise<ContainerLog[]> {

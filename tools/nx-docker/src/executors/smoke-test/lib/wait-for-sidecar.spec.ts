@@ -65,6 +65,45 @@ describe('waitForSidecar', () => {
     });
   }
 
+  it("on Docker ≥ 25 reads Docker's health only: no docker exec, and what Docker last saw on timeout", async () => {
+    docker({});
+    const plan = {
+      kind: 'health' as const,
+      source: 'healthCmd' as const,
+      command: ['/bin/sh', '-c', 'pg_isready'],
+      display: 'pg_isready',
+    };
+    const healthy = await waitForSidecar(
+      session,
+      wait({
+        plan,
+        dockerRunsHealthcheck: true,
+        state: jest
+          .fn()
+          .mockResolvedValueOnce({ ...running, health: 'starting' })
+          .mockResolvedValue({ ...running, health: 'healthy' }),
+      }),
+    );
+    expect(healthy).toMatchObject({ ready: true, detail: 'Docker reports it healthy' });
+    const late = await waitForSidecar(
+      session,
+      wait({
+        plan,
+        dockerRunsHealthcheck: true,
+        timeoutMs: 1200,
+        state: async () => ({ ...running, health: 'starting', lastHealthOutput: 'no response (exit 2)' }),
+      }),
+    );
+    expect(late).toMatchObject({
+      ready: false,
+      reason: 'timeout',
+      message: expect.stringMatching(
+        /last: Docker reports it 'starting'; last healthcheck: no response \(exit 2\)\.$/,
+      ),
+    });
+    expect(calls).toEqual([]);
+  });
+
   it('runs the healthCmd with docker exec as Docker would (sh -c) until it passes', async () => {
     docker({
       'exec smoke-x-r1-db': [

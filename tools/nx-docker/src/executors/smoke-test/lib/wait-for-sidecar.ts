@@ -8,7 +8,7 @@ import {
   tcpListenScript,
 } from './readiness';
 import { ContainerState, execArgs, probeContainerArgs } from './run-args';
-import type { RunSession } from './run-session';
+import type { SmokeSession } from './run-session';
 
 export interface SidecarWait {
   alias: string;
@@ -21,6 +21,11 @@ export interface SidecarWait {
   probeContainer: string;
   timeoutMs: number;
   state: () => Promise<ContainerState>;
+  /**
+   * Docker itself runs the healthcheck at short intervals from the start (--health-start-interval, Docker ≥ 25):
+   * a health plan then only reads Docker's status, and no docker exec competes with the containers for CPU.
+   */
+  dockerRunsHealthcheck?: boolean;
 }
 
 /**
@@ -37,7 +42,7 @@ export interface SidecarWait {
  * /bin/sh gets a probe container: one per wait, from the image under test (certainly in the daemon), joined to the
  * sidecar's namespace (`--network container:<sidecar>`), started once and exec'd into, then removed.
  */
-export async function waitForSidecar(session: RunSession, wait: SidecarWait): Promise<ReadyOutcome> {
+export async function waitForSidecar(session: SmokeSession, wait: SidecarWait): Promise<ReadyOutcome> {
   const probe = new TcpProbeTarget(session, wait);
   try {
     return await waitUntilReady(
@@ -55,13 +60,16 @@ export async function waitForSidecar(session: RunSession, wait: SidecarWait): Pr
 }
 
 async function attemptOnce(
-  session: RunSession,
+  session: SmokeSession,
   wait: SidecarWait,
   probe: TcpProbeTarget,
   remainingMs: number,
 ): Promise<Attempt> {
   const run: RunDockerOptions = { reject: false, timeoutMs: remainingMs, cancelSignal: session.signal };
   const plan = wait.plan;
+  if (plan.kind === 'health' && wait.dockerRunsHealthcheck) {
+    return { ready: false, fromState: true, detail: 'Docker has not seen its healthcheck pass yet' };
+  }
   if (plan.kind === 'health') {
     const result = await session.docker(execArgs(wait.container, plan.command), run);
     const what = plan.source === 'healthCmd' ? 'its healthCmd' : "its image's HEALTHCHECK";
@@ -92,7 +100,7 @@ class TcpProbeTarget {
   private probeStarted = false;
 
   constructor(
-    private readonly session: RunSession,
+    private readonly session: SmokeSession,
     private readonly wait: SidecarWait,
   ) {
     this.target = wait.container;
