@@ -14,7 +14,7 @@
  *   1. each service alone: PostgreSQL sidecar (`db`) ready, other sidecars ready, start → healthy, total
  *   2. the same, all four at once: `nx run-many -t smoke-test --parallel=4` (each service's own numbers)
  *   3. the wall time of that run-many, Nx start-up included
- * Goals (issue "Speed at the floor"): all four in parallel < 20 s; start → healthy < 2 s; PostgreSQL < 1.5 s.
+ * Goals: all four in parallel < 20 s; start → healthy < 2 s; PostgreSQL < 1.5 s.
  * Works on both engine legs (modern: Docker 26 + containerd store; legacy: Debian's 20.10).
  */
 import { execFileSync, spawnSync } from 'node:child_process';

@@ -2,6 +2,13 @@ import { request } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ContainerState } from './run-args';
 
+/**
+ * How long a wait sleeps between tries. Each try spawns the docker CLI (tens of ms of CPU): four smoke tests
+ * polling every 250 ms on 2 cores spent a large share of the CPU the containers needed to start, while Docker
+ * updates a health status only once per start interval (HEALTH_START_INTERVAL_MS in runtime.ts).
+ */
+export const POLL_INTERVAL_MS = 500;
+
 export type HttpAnswer = { ok: true; status: number; body: string } | { ok: false; error: string };
 
 /**
@@ -126,7 +133,7 @@ export async function waitUntilHealthy(probes: WaitProbes, options: WaitOptions)
         message: `${options.what} was not healthy within ${Math.round(options.timeoutMs / 100) / 10} s: ${last}.${listening}`,
       };
     }
-    await sleep(Math.min(options.intervalMs ?? 250, Math.max(0, deadline - now())), undefined, {
+    await sleep(Math.min(options.intervalMs ?? POLL_INTERVAL_MS, Math.max(0, deadline - now())), undefined, {
       signal: options.signal,
     });
   }
@@ -169,7 +176,7 @@ export type ReadyOutcome =
 const MIN_ATTEMPT_MS = 1000;
 
 /**
- * Polls a sidecar's readiness test (by default 250 ms after each try ends) until it passes, within the
+ * Polls a sidecar's readiness test (by default 500 ms after each try ends) until it passes, within the
  * deadline. The container state is read beside each try: an exited container fails at once, Docker's own
  * `healthy` is accepted, and a passing try is not believed while Docker reports the container `unhealthy`.
  */
@@ -214,7 +221,7 @@ export async function waitUntilReady(probes: ReadyProbes, options: ReadyOptions)
         ? `${attempt.detail}, but Docker reports it 'unhealthy'${state.lastHealthOutput ? ` (last healthcheck: ${state.lastHealthOutput})` : ''}`
         : attempt.detail;
     }
-    await sleep(Math.min(options.intervalMs ?? 250, Math.max(0, deadline - now())), undefined, {
+    await sleep(Math.min(options.intervalMs ?? POLL_INTERVAL_MS, Math.max(0, deadline - now())), undefined, {
       signal: options.signal,
     });
     if (deadline - now() < MIN_ATTEMPT_MS) {

@@ -243,14 +243,14 @@ describe('runContainers', () => {
     expect(session.cleanups).toBe(1);
   });
 
-  it('on Docker ≥ 25 lets Docker run healthchecks every 250 ms from the start; sidecar tmpfs and command', async () => {
+  it('on Docker ≥ 25 lets Docker run healthchecks every second from the start; sidecar tmpfs and command', async () => {
     await start();
     const db = session.runOf('db') ?? [];
     expect(db.join(' ')).toContain(
-      '--health-start-period 2s --health-start-interval 250ms --tmpfs /var/lib/postgresql/data postgres:15-bookworm postgres -c fsync=off',
+      '--health-start-period 2s --health-start-interval 1000ms --tmpfs /var/lib/postgresql/data postgres:15-bookworm postgres -c fsync=off',
     );
     expect((session.runOf('app') ?? []).join(' ')).toContain(
-      '--health-start-period 2s --health-start-interval 250ms',
+      '--health-start-period 2s --health-start-interval 1000ms',
     );
     // Docker itself runs the app's healthcheck: no docker exec of it.
     expect(session.calls.filter((c) => c.args[0] === 'exec' && c.args[1] === 'smoke-svc-r1-app')).toEqual([]);

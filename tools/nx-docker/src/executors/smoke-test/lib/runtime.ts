@@ -53,8 +53,12 @@ export interface ImageUnderTest {
 export type Step<T> =
   { passed: true; checks: SmokeCheck[]; value: T } | { passed: false; checks: SmokeCheck[]; value?: T };
 
-/** How often Docker ≥ 25 runs a healthcheck from the start until it first passes (--health-start-interval). */
-export const HEALTH_START_INTERVAL_MS = 250;
+/**
+ * How often Docker ≥ 25 runs a healthcheck from the start until it first passes (--health-start-interval). Each
+ * run is a process in the container (a `node -e fetch(…)` costs ~0.1 s of CPU): at 250 ms, four smoke tests in
+ * parallel on 2 cores starved the services they waited for, and their healthchecks timed out.
+ */
+export const HEALTH_START_INTERVAL_MS = 1000;
 
 /** Everything the steps of one run share. `started` lists each container before its docker run, for the logs. */
 interface RunContext {
@@ -237,7 +241,7 @@ async function startSidecar(
 
 /**
  * The service, until healthy: the image's own HEALTHCHECK passes and GET healthPath answers 200 on the
- * published port. On Docker ≥ 25 Docker runs the healthcheck every 250 ms from the start and its verdict is
+ * published port. On Docker ≥ 25 Docker runs the healthcheck every second from the start and its verdict is
  * awaited; on older engines the same command also runs with docker exec at short intervals (Docker must not
  * report the container unhealthy), so nobody waits a whole health interval for the first try.
  */

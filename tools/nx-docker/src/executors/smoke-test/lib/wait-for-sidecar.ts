@@ -29,7 +29,7 @@ export interface SidecarWait {
 }
 
 /**
- * Waits until a started sidecar is ready by its plan (lib/readiness.ts), trying again 250 ms after each try, within
+ * Waits until a started sidecar is ready by its plan (lib/readiness.ts), trying again 500 ms after each try, within
  * the deadline. Everything runs through the session (so Ctrl-C cancels it and cleanup removes what it made), and
  * nothing reaches a container from the host: the host may only reach ports published on 127.0.0.1.
  *
