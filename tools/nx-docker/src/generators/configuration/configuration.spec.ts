@@ -122,7 +122,14 @@ describe('configuration generator', () => {
         {
           alias: 'db',
           image: 'postgres:15-bookworm',
-          env: { POSTGRES_USER: 'pagos', POSTGRES_PASSWORD: 'pagos_smoke', POSTGRES_DB: 'pagos' },
+          env: {
+            POSTGRES_USER: 'pagos',
+            POSTGRES_PASSWORD: 'pagos_smoke',
+            POSTGRES_DB: 'pagos',
+            POSTGRES_INITDB_ARGS: '--no-sync',
+          },
+          command: ['postgres', '-c', 'fsync=off'],
+          tmpfs: ['/var/lib/postgresql/data'],
           healthCmd: 'pg_isready -h 127.0.0.1 -p 5432 -U pagos -d pagos',
         },
       ],
