@@ -18,101 +18,17 @@
  *       against docker pull (ensureImage, as a cache hit on another runner)
  *   5. each image's total size and app-layer size (total − base image)
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import {
-  cpSync,
-  existsSync,
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-  statSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { copyWorkspace, docker, MAIN, NX_ENV, nx, sh } from './lib/workspace.mjs';
 
-const MAIN = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const args = process.argv.slice(2);
 const RUNS = Number(args[args.indexOf('--runs') + 1]) || 3;
 const KEEP = args.includes('--keep');
 const ID = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 const PREFIX = `ventas-bench-${ID}`;
-const NX_ENV = {
-  ...process.env,
-  NX_DAEMON: 'false',
-  NX_NO_CLOUD: 'true',
-  NX_TUI: 'false',
-  CI: 'true',
-  NX_INTERACTIVE: 'false',
-};
-
-function sh(command, argv, options = {}) {
-  const started = performance.now();
-  const result = spawnSync(command, argv, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, ...options });
-  const ms = performance.now() - started;
-  if (result.status !== 0 && !options.allowFail) {
-    throw new Error(
-      `${command} ${argv.join(' ')} failed (${result.status}):\n${(result.stdout ?? '').slice(-3000)}\n${(result.stderr ?? '').slice(-3000)}`,
-    );
-  }
-  return { ms, out: `${result.stdout ?? ''}${result.stderr ?? ''}`, status: result.status };
-}
-
-const nx = (root, argv, env = NX_ENV) =>
-  sh(
-    process.execPath,
-    [
-      join(MAIN, 'node_modules/nx/dist/bin/nx.js'),
-      ...argv,
-      ...(['run-many', 'affected'].includes(argv[0]) ? ['--outputStyle=static'] : []),
-    ],
-    {
-      cwd: root,
-      env,
-    },
-  );
-
-function copyWorkspace() {
-  const root = mkdtempSync(join(tmpdir(), 'nx-docker-bench-'));
-  const skip = new Set(['node_modules', 'dist', '.nx', 'tmp', 'coverage']);
-  const filter = (src) => !skip.has(src.split('/').pop());
-  for (const entry of [
-    'apps',
-    'libs',
-    'nx.json',
-    'tsconfig.base.json',
-    'package.json',
-    'package-lock.json',
-    'jest.preset.js',
-    'eslint.config.mjs',
-    '.prettierrc',
-    '.gitignore',
-    '.env',
-  ]) {
-    if (existsSync(join(MAIN, entry)))
-      cpSync(join(MAIN, entry), join(root, entry), { recursive: true, filter });
-  }
-  for (const entry of [
-    'package.json',
-    'executors.json',
-    'generators.json',
-    'loader',
-    'project.json',
-    'tsconfig.json',
-    'src',
-  ]) {
-    if (existsSync(join(MAIN, 'tools/nx-docker', entry)))
-      cpSync(join(MAIN, 'tools/nx-docker', entry), join(root, 'tools/nx-docker', entry), {
-        recursive: true,
-        filter,
-      });
-  }
-  symlinkSync(join(MAIN, 'node_modules'), join(root, 'node_modules'));
-  return root;
-}
 
 /** The apps with a docker-build target, each given a unique repository and the test label. */
 function prepareApps(root) {
@@ -145,7 +61,6 @@ const git = (root, ...argv) =>
       GIT_COMMITTER_EMAIL: 'b@x',
     },
   });
-const docker = (argv, options) => sh(process.env.NX_DOCKER_BINARY || 'docker', argv, options);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 /** Runs `measure` RUNS times; the run whose time is the median, so one noisy sample decides nothing. */
 const medianRun = (measure) => {
@@ -171,7 +86,7 @@ function builderBinary(root, app) {
 }
 
 function main() {
-  const root = copyWorkspace();
+  const root = copyWorkspace('nx-docker-bench-');
   const rows = [];
   const row = (measure, value, goal = '', verdict = '') => rows.push({ measure, value, goal, verdict });
   try {
@@ -218,11 +133,11 @@ function main() {
     const daemonEnv = { ...NX_ENV, NX_DAEMON: 'true' };
     try {
       // Warm: the daemon has computed the graph and hashed the inputs once, as after any first command.
-      nx(root, ['run-many', '-t', 'docker-build'], daemonEnv);
+      nx(root, ['run-many', '-t', 'docker-build'], { env: daemonEnv });
       const beforeDaemon = builtAt(root, apps);
-      const dHit = medianRun(() => nx(root, ['run-many', '-t', 'docker-build'], daemonEnv));
+      const dHit = medianRun(() => nx(root, ['run-many', '-t', 'docker-build'], { env: daemonEnv }));
       const dNoop = medianRun(() =>
-        nx(root, ['affected', '-t', 'docker-build', '--base=HEAD', '--head=HEAD'], daemonEnv),
+        nx(root, ['affected', '-t', 'docker-build', '--base=HEAD', '--head=HEAD'], { env: daemonEnv }),
       );
       const dBuilds = changed(beforeDaemon, builtAt(root, apps));
       row(
@@ -238,7 +153,7 @@ function main() {
         `${dNoop.ms < 3000 && dBuilds === 0 ? 'ok' : 'over'}`,
       );
     } finally {
-      nx(root, ['daemon', '--stop'], daemonEnv);
+      nx(root, ['daemon', '--stop'], { env: daemonEnv });
     }
 
     // Plugin overhead: the executor in-process against a raw docker build of the same Dockerfile, same builder.

@@ -17,22 +17,10 @@
  * Goals: all four in parallel < 20 s; start → healthy < 2 s; PostgreSQL < 1.5 s.
  * Works on both engine legs (modern: Docker 26 + containerd store; legacy: Debian's 20.10).
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import {
-  cpSync,
-  existsSync,
-  mkdtempSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { copyWorkspace, docker, nx, sh } from './lib/workspace.mjs';
 
-const MAIN = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const args = process.argv.slice(2);
 const option = (name) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
 const RUNS = Number(option('--runs')) || 1;
@@ -40,97 +28,7 @@ const BEFORE = option('--before');
 const KEEP = args.includes('--keep');
 const ID = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 const PREFIX = `ventas-bench-${ID}`;
-const NX_ENV = {
-  ...process.env,
-  NX_DAEMON: 'false',
-  NX_NO_CLOUD: 'true',
-  NX_TUI: 'false',
-  CI: 'true',
-  NX_INTERACTIVE: 'false',
-};
 const GOALS = { parallelMs: 20_000, healthyMs: 2_000, postgresMs: 1_500 };
-
-function sh(command, argv, options = {}) {
-  const started = performance.now();
-  const result = spawnSync(command, argv, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, ...options });
-  const ms = performance.now() - started;
-  if (result.status !== 0 && !options.allowFail) {
-    throw new Error(
-      `${command} ${argv.join(' ')} failed (${result.status}):\n${(result.stdout ?? '').slice(-3000)}\n${(result.stderr ?? '').slice(-3000)}`,
-    );
-  }
-  return { ms, out: `${result.stdout ?? ''}${result.stderr ?? ''}`, status: result.status };
-}
-
-const nx = (root, argv, options = {}) =>
-  sh(
-    process.execPath,
-    [
-      join(MAIN, 'node_modules/nx/dist/bin/nx.js'),
-      ...argv,
-      ...(['run-many', 'affected'].includes(argv[0]) ? ['--outputStyle=static'] : []),
-    ],
-    { cwd: root, env: NX_ENV, ...options },
-  );
-const docker = (argv, options) => sh(process.env.NX_DOCKER_BINARY || 'docker', argv, options);
-
-/** A copy of the working tree; with `ref`, the plugin and the apps' project.json from that commit. */
-function copyWorkspace(ref) {
-  const root = mkdtempSync(join(tmpdir(), 'nx-docker-bench-smoke-'));
-  const skip = new Set(['node_modules', 'dist', '.nx', 'tmp', 'coverage']);
-  const filter = (src) => !skip.has(src.split('/').pop());
-  for (const entry of [
-    'apps',
-    'libs',
-    'nx.json',
-    'tsconfig.base.json',
-    'package.json',
-    'package-lock.json',
-    'jest.preset.js',
-    'eslint.config.mjs',
-    '.prettierrc',
-    '.gitignore',
-    '.env',
-  ]) {
-    if (existsSync(join(MAIN, entry)))
-      cpSync(join(MAIN, entry), join(root, entry), { recursive: true, filter });
-  }
-  const plugin = [
-    'package.json',
-    'executors.json',
-    'generators.json',
-    'loader',
-    'project.json',
-    'tsconfig.json',
-    'src',
-  ];
-  if (ref) {
-    // git archive reads the commit only: the shared index and working tree are left alone.
-    const paths = [
-      'tools/nx-docker',
-      ...readdirSync(join(MAIN, 'apps')).map((app) => `apps/${app}/project.json`),
-    ];
-    const tar = execFileSync('git', ['archive', '--format=tar', ref, '--', ...paths], {
-      cwd: MAIN,
-      maxBuffer: 256 * 1024 * 1024,
-    });
-    execFileSync('tar', ['-x', '-C', root], { input: tar });
-    for (const entry of readdirSync(join(root, 'tools/nx-docker'))) {
-      if (!plugin.includes(entry))
-        rmSync(join(root, 'tools/nx-docker', entry), { recursive: true, force: true });
-    }
-  } else {
-    for (const entry of plugin) {
-      if (existsSync(join(MAIN, 'tools/nx-docker', entry)))
-        cpSync(join(MAIN, 'tools/nx-docker', entry), join(root, 'tools/nx-docker', entry), {
-          recursive: true,
-          filter,
-        });
-    }
-  }
-  symlinkSync(join(MAIN, 'node_modules'), join(root, 'node_modules'));
-  return root;
-}
 
 /**
  * The apps with a smoke-test target; each image gets a repository unique to the bench and the variant (on the
@@ -173,7 +71,7 @@ function gitCommit(root) {
 
 /** One variant: its copy, built once. */
 function prepareVariant(name, ref) {
-  const root = copyWorkspace(ref);
+  const root = copyWorkspace('nx-docker-bench-smoke-', ref);
   const apps = prepareApps(root, name);
   if (apps.length === 0) throw new Error('No app in apps/ has a docker-build and a smoke-test target.');
   gitCommit(root);
