@@ -1,5 +1,5 @@
 import { ExecutorContext, logger } from '@nx/devkit';
-import { hasErrors, runImageChecks } from '../../lib/checks';
+import { hasErrors, runImageChecks } from '../../lib/checks/index';
 import { inspectImage } from '../../lib/docker/inspect-image';
 import { ensureImage } from '../../lib/results/ensure-image';
 import {

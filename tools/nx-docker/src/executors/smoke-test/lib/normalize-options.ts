@@ -1,6 +1,6 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { isAbsolute, join } from 'node:path';
-import type { ImageExpectations } from '../../../lib/checks';
+import type { ImageExpectations } from '../../../lib/checks/index';
 import { NxDockerError } from '../../../lib/errors';
 import type { SmokeTestEndpoint, SmokeTestExecutorSchema, SmokeTestService } from '../schema';
 

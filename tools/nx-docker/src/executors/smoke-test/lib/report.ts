@@ -1,4 +1,4 @@
-import type { Finding } from '../../../lib/checks';
+import type { Finding } from '../../../lib/checks/index';
 import type { SmokeCheck, SmokeManifest } from '../../../lib/results/smoke-manifest';
 import type { NormalizedEndpoint } from './normalize-options';
 import type { HttpAnswer } from './probe';
