@@ -4,7 +4,7 @@ import dockerBuildExecutor from './docker-build.impl';
 import type { DockerBuildExecutorSchema } from './schema';
 
 /**
- * Nx's batch mode for docker-build (executors.json `batchImplementation`, with `preferBatch`): Nx forks one
+ * Nx's batch mode for docker-build (executors.json `batchImplementation`; a run asks for it with --batch): Nx forks one
  * worker for all the docker-build tasks of a run instead of one process per task, each of which loaded Nx
  * before our first line ran. The worker runs dockerBuildExecutor for every task, concurrently (BuildKit and
  * the daemon do the parallel work), sharing one builder probe (resolveBuilder is memoised per process).
