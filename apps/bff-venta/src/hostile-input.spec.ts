@@ -1,26 +1,7 @@
-import {
-  createTestDatabase,
-  fuzzRequests,
-  hostileBody,
-  hostileId,
-  hostileQuery,
-  hostileString,
-  newTally,
-  recordFuzzReport,
-  spawnService,
-  type FuzzOptions,
-  type FuzzTally,
-  type ServiceProcess,
-  type TestDatabase,
-} from '@ventas/service-kit';
+import { bffFuzzSuite, hostile } from '@ventas/service-kit';
 import fc from 'fast-check';
-import type { FastifyInstance, InjectOptions } from 'fastify';
 import { join } from 'node:path';
 import { buildApp } from './app';
-import type { Config } from './config';
-
-// The real catalogo-service, bundled and run as a process on its own database: no mock of our own services.
-const CATALOGO = join(__dirname, '../../catalogo-service/src');
 
 /**
  * Property tests: thousands of generated requests (valid, near-valid and hostile) on every route of the BFF,
@@ -29,54 +10,31 @@ const CATALOGO = join(__dirname, '../../catalogo-service/src');
  * exactly what the accepted sales left (replays of a key took nothing).
  */
 describe('bff-venta under generated requests (real catalogo-service)', () => {
-  let database: TestDatabase;
-  let catalogo: ServiceProcess;
-  let app: FastifyInstance;
-  const tallies: Record<string, FuzzTally> = {};
+  const suite = bffFuzzSuite('bff-venta', {
+    upstreamSrc: join(__dirname, '../../catalogo-service/src'),
+    upstreamHealthPath: '/health',
+    buildApp: (upstreamUrl) =>
+      buildApp({
+        PORT: 0,
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'silent',
+        SERVICE_NAME: 'bff-venta',
+        SHUTDOWN_TIMEOUT_MS: 1000,
+        CATALOGO_SERVICE_URL: upstreamUrl,
+        UPSTREAM_TIMEOUT_MS: 3000,
+        TAX_RATE: 0.19,
+      }),
+  });
   const taken = new Map<number, number>();
   let before: Map<number, number>;
 
   beforeAll(async () => {
-    database = await createTestDatabase('bff_venta_fuzz');
-    const env = { DATABASE_URL: database.url, LOG_LEVEL: 'warn' };
-    const populate = await spawnService({ entry: join(CATALOGO, 'populate-db.ts'), env });
-    expect(await populate.exited).toBe(0);
-    catalogo = await spawnService({ entry: join(CATALOGO, 'main.ts'), env, healthPath: '/health' });
-    const config: Config = {
-      PORT: 0,
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'silent',
-      SERVICE_NAME: 'bff-venta',
-      SHUTDOWN_TIMEOUT_MS: 1000,
-      CATALOGO_SERVICE_URL: catalogo.url,
-      UPSTREAM_TIMEOUT_MS: 3000,
-      TAX_RATE: 0.19,
-    };
-    app = buildApp(config);
-    await app.ready();
     before = await stock();
-  }, 60000);
-
-  afterAll(async () => {
-    recordFuzzReport('bff-venta', tallies);
-    await app?.close();
-    await catalogo?.stop();
-    await database?.drop();
   });
 
   async function stock(): Promise<Map<number, number>> {
-    const page = (await app.inject({ url: '/api/catalog/products?limit=100' })).json();
+    const page = (await suite.app.inject({ url: '/api/catalog/products?limit=100' })).json();
     return new Map(page.items.map((p: { id: number; stock: number }) => [p.id, p.stock]));
-  }
-
-  async function fuzz(
-    route: string,
-    requests: fc.Arbitrary<InjectOptions>,
-    numRuns: number,
-    onResponse?: FuzzOptions['onResponse'],
-  ) {
-    tallies[route] = newTally();
-    await fuzzRequests(app, requests, tallies[route], { numRuns, onResponse });
   }
 
   const basket = fc.record({
@@ -88,36 +46,28 @@ describe('bff-venta under generated requests (real catalogo-service)', () => {
       },
     ),
   });
-  // Header values a client can put on the wire (Node refuses the rest before a request exists).
-  const headerText = fc
-    .string({ unit: 'binary-ascii', maxLength: 200 })
-    .filter((text) => /^[\x20-\x7e]*$/.test(text));
 
   it('GET /api/catalog/* (relayed)', async () => {
     const requests = fc.oneof(
-      hostileQuery({
+      hostile.get('/api/catalog/products', {
         category: fc.constantFrom('bebidas', 'nope'),
         categoryId: fc.integer({ min: 0, max: 7 }).map(String),
-        q: hostileString(),
+        q: hostile.string(),
         minPrice: fc.constantFrom('0', '1e309'),
         maxPrice: fc.constantFrom('2', '1e309'),
         inStock: fc.constantFrom('true', 'yes'),
         sort: fc.constantFrom('price', 'random'),
         limit: fc.constantFrom('1', '101'),
         offset: fc.constantFrom('0', '1e309'),
-      }).map((q) => ({ method: 'GET' as const, url: `/api/catalog/products${q}` })),
-      hostileId().map((id) => ({ method: 'GET' as const, url: `/api/catalog/products/${id}` })),
-      hostileQuery({}).map((q) => ({ method: 'GET' as const, url: `/api/catalog/categories${q}` })),
+      }),
+      hostile.getById('/api/catalog/products'),
+      hostile.get('/api/catalog/categories'),
     );
-    await fuzz('GET /api/catalog/*', requests, 900);
+    await suite.fuzz('GET /api/catalog/*', requests, 900);
   });
 
   it('POST /api/quotes', async () => {
-    await fuzz(
-      'POST /api/quotes',
-      hostileBody(basket).map((body) => ({ method: 'POST', url: '/api/quotes', ...body })),
-      500,
-    );
+    await suite.fuzz('POST /api/quotes', hostile.post('/api/quotes', basket), 500);
   });
 
   it('POST /api/sales with and without Idempotency-Key (keys repeat: replays and 409s happen)', async () => {
@@ -126,17 +76,17 @@ describe('bff-venta under generated requests (real catalogo-service)', () => {
         weight: 3,
         arbitrary: fc.integer({ min: 1, max: 40 }).map((n) => ({ 'idempotency-key': `fuzz-key-${n}` })),
       },
-      { weight: 1, arbitrary: headerText.map((value) => ({ 'idempotency-key': value })) },
+      { weight: 1, arbitrary: hostile.header(200).map((value) => ({ 'idempotency-key': value })) },
       { weight: 2, arbitrary: fc.constant({}) },
     );
     const sale = basket.map((body) => ({ ...body, customerId: 1 }));
-    const requests = fc.tuple(key, hostileBody(sale)).map(([headers, body]) => ({
+    const requests = fc.tuple(key, hostile.body(sale)).map(([headers, body]) => ({
       method: 'POST' as const,
       url: '/api/sales',
       payload: body.payload,
       headers: { ...body.headers, ...headers },
     }));
-    await fuzz('POST /api/sales', requests, 700, (_request, response) => {
+    await suite.fuzz('POST /api/sales', requests, 700, (_request, response) => {
       const replayed = (response as unknown as { headers: Record<string, string> }).headers[
         'idempotent-replayed'
       ];
@@ -150,10 +100,10 @@ describe('bff-venta under generated requests (real catalogo-service)', () => {
   });
 
   it('is still ready, and the stock is what the accepted sales left', async () => {
-    expect((await app.inject({ url: '/ready' })).statusCode).toBe(200);
+    await suite.expectStillUp('/ready');
     const after = await stock();
     expect(after).toEqual(new Map([...before].map(([id, units]) => [id, units - (taken.get(id) ?? 0)])));
-    const sales = tallies['POST /api/sales'].byStatus;
+    const sales = suite.tallies['POST /api/sales'].byStatus;
     expect(sales['201']).toBeGreaterThan(0);
     expect(taken.size).toBeGreaterThan(0);
   });

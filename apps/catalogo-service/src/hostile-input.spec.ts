@@ -1,20 +1,5 @@
-import {
-  createPool,
-  createTestDatabase,
-  freeText,
-  fuzzRequests,
-  hostileBody,
-  hostileId,
-  hostileQuery,
-  hostileString,
-  newTally,
-  plainText,
-  recordFuzzReport,
-  type FuzzTally,
-  type TestDatabase,
-} from '@ventas/service-kit';
+import { freeText, hostile, plainText, serviceFuzzSuite } from '@ventas/service-kit';
 import fc from 'fast-check';
-import type { FastifyInstance, InjectOptions } from 'fastify';
 import { buildApp } from './app';
 import { populate } from './db/populate';
 import { testConfig } from './__fixtures__/test-config';
@@ -25,9 +10,10 @@ import { testConfig } from './__fixtures__/test-config';
  * data is exactly what the accepted requests made it (a model kept from the 2xx answers is compared with the rows).
  */
 describe('catalogo-service under generated requests (PostgreSQL)', () => {
-  let database: TestDatabase;
-  let app: FastifyInstance;
-  const tallies: Record<string, FuzzTally> = {};
+  const suite = serviceFuzzSuite('catalogo-service', {
+    populate,
+    buildApp: (databaseUrl) => buildApp(testConfig(databaseUrl)),
+  });
   // The model: stock taken by accepted reservations and sales, products and sales the service acknowledged.
   const reserved = new Map<number, number>();
   const createdProducts = new Map<number, Record<string, unknown>>();
@@ -35,22 +21,11 @@ describe('catalogo-service under generated requests (PostgreSQL)', () => {
   let before: Map<number, Record<string, unknown>>;
 
   beforeAll(async () => {
-    database = await createTestDatabase('catalogo_fuzz');
-    const pool = createPool(database.url);
-    await populate(pool).finally(() => pool.end());
-    app = buildApp(testConfig(database.url));
-    await app.ready();
     before = await products();
   });
 
-  afterAll(async () => {
-    recordFuzzReport('catalogo-service', tallies);
-    await app?.close();
-    await database?.drop();
-  });
-
   async function products(): Promise<Map<number, Record<string, unknown>>> {
-    const { rows } = await app.db.query(
+    const { rows } = await suite.app.db.query(
       'SELECT id, sku, name, description, price::text, stock, category_id FROM products ORDER BY id',
     );
     return new Map(rows.map((row) => [row.id as number, row]));
@@ -59,24 +34,14 @@ describe('catalogo-service under generated requests (PostgreSQL)', () => {
   const take = (productId: number, quantity: number) =>
     reserved.set(productId, (reserved.get(productId) ?? 0) + quantity);
 
-  async function fuzz(
-    route: string,
-    requests: fc.Arbitrary<InjectOptions>,
-    numRuns: number,
-    onResponse?: Parameters<typeof fuzzRequests>[3]['onResponse'],
-  ) {
-    tallies[route] = newTally();
-    await fuzzRequests(app, requests, tallies[route], { numRuns, onResponse });
-  }
-
   const productId = fc.integer({ min: 1, max: 16 });
   const line = fc.record({ productId, quantity: fc.integer({ min: 1, max: 3 }) });
 
   it('GET /api/products: filters and pagination', async () => {
-    const query = hostileQuery({
+    const requests = hostile.get('/api/products', {
       category: fc.constantFrom('bebidas', 'lacteos', 'nope', 'Bebidas'),
       categoryId: fc.integer({ min: 0, max: 7 }).map(String),
-      q: hostileString(),
+      q: hostile.string(),
       minPrice: fc.constantFrom('0', '1.5', '1e309', '-1'),
       maxPrice: fc.constantFrom('2', '1e309', '1000001'),
       inStock: fc.constantFrom('true', 'false', '1', 'yes'),
@@ -84,19 +49,12 @@ describe('catalogo-service under generated requests (PostgreSQL)', () => {
       limit: fc.constantFrom('1', '100', '101', '0'),
       offset: fc.constantFrom('0', '5', '1e309', '2147483648'),
     });
-    await fuzz(
-      'GET /api/products',
-      query.map((q) => ({ method: 'GET', url: `/api/products${q}` })),
-      900,
-    );
+    await suite.fuzz('GET /api/products', requests, 900);
   });
 
   it('GET /api/products/:id and /api/categories', async () => {
-    const requests = fc.oneof(
-      hostileId().map((id) => ({ method: 'GET' as const, url: `/api/products/${id}` })),
-      hostileQuery({}).map((q) => ({ method: 'GET' as const, url: `/api/categories${q}` })),
-    );
-    await fuzz('GET /api/products/:id, /api/categories', requests, 500);
+    const requests = fc.oneof(hostile.getById('/api/products'), hostile.get('/api/categories'));
+    await suite.fuzz('GET /api/products/:id, /api/categories', requests, 500);
   });
 
   it('POST /api/products', async () => {
@@ -108,9 +66,9 @@ describe('catalogo-service under generated requests (PostgreSQL)', () => {
       price: fc.integer({ min: 0, max: 100_000_000 }).map((cents) => cents / 100),
       stock: fc.integer({ min: 0, max: 1000 }),
     });
-    await fuzz(
+    await suite.fuzz(
       'POST /api/products',
-      hostileBody(valid).map((body) => ({ method: 'POST', url: '/api/products', ...body })),
+      hostile.post('/api/products', valid),
       600,
       (_request, response) => {
         if (response.statusCode === 201) {
@@ -128,9 +86,9 @@ describe('catalogo-service under generated requests (PostgreSQL)', () => {
         .constantFrom('fz-1', 'fz-2', 'fz-3')
         .chain((prefix) => fc.nat(30).map((n) => `${prefix}-${n}`)),
     });
-    await fuzz(
+    await suite.fuzz(
       'POST /api/products/reservations',
-      hostileBody(valid).map((body) => ({ method: 'POST', url: '/api/products/reservations', ...body })),
+      hostile.post('/api/products/reservations', valid),
       600,
       (_request, response) => {
         if (response.statusCode === 201) {
@@ -162,22 +120,15 @@ describe('catalogo-service under generated requests (PostgreSQL)', () => {
       total: fc.constant(1.19),
     });
     const requests = fc.oneof(
-      {
-        weight: 4,
-        arbitrary: hostileBody(valid).map((body) => ({
-          method: 'POST' as const,
-          url: '/api/sales',
-          ...body,
-        })),
-      },
+      { weight: 4, arbitrary: hostile.post('/api/sales', valid) },
       {
         weight: 1,
         arbitrary: fc
-          .oneof(hostileId(), fc.uuid())
+          .oneof(hostile.id(), fc.uuid())
           .map((id) => ({ method: 'GET' as const, url: `/api/sales/${id}` })),
       },
     );
-    await fuzz('POST /api/sales, GET /api/sales/:id', requests, 600, (request, response) => {
+    await suite.fuzz('POST /api/sales, GET /api/sales/:id', requests, 600, (request, response) => {
       if (request.method === 'POST' && response.statusCode === 201) {
         const sale = response.json() as { id: string; lines: Array<{ productId: number; quantity: number }> };
         createdSales.set(sale.id, sale);
@@ -188,14 +139,13 @@ describe('catalogo-service under generated requests (PostgreSQL)', () => {
   });
 
   it('is still ready, and the data is what the accepted requests made it', async () => {
-    expect((await app.inject({ url: '/ready' })).statusCode).toBe(200);
-    expect((await app.inject({ url: '/health' })).statusCode).toBe(200);
+    await suite.expectStillUp('/ready', '/health');
     const after = await products();
     for (const [id, row] of before) {
       expect(after.get(id)).toEqual({ ...row, stock: (row['stock'] as number) - (reserved.get(id) ?? 0) });
     }
     for (const [id, product] of createdProducts) {
-      const stored = (await app.inject({ url: `/api/products/${id}` })).json();
+      const stored = (await suite.app.inject({ url: `/api/products/${id}` })).json();
       expect({ ...stored, updatedAt: undefined }).toEqual({
         ...product,
         stock: (product['stock'] as number) - (reserved.get(id) ?? 0),
@@ -204,10 +154,10 @@ describe('catalogo-service under generated requests (PostgreSQL)', () => {
     }
     expect(after.size).toBe(before.size + createdProducts.size);
     for (const [id, sale] of createdSales) {
-      const stored = (await app.inject({ url: `/api/sales/${id}` })).json();
+      const stored = (await suite.app.inject({ url: `/api/sales/${id}` })).json();
       expect({ ...stored, event: undefined }).toEqual({ ...sale, event: undefined });
     }
-    const counts = await app.db.query(
+    const counts = await suite.app.db.query(
       `SELECT (SELECT count(*)::int FROM sales) AS sales, (SELECT count(*)::int FROM outbox_events) AS events`,
     );
     expect(counts.rows[0]).toEqual({ sales: createdSales.size, events: createdSales.size });

@@ -9,13 +9,11 @@ import dockerBuildExecutor from '../../src/executors/docker-build/docker-build.i
 import type { DockerBuildExecutorSchema } from '../../src/executors/docker-build/schema';
 import { baseImageInput } from '../../src/lib/dockerfile/base-image-input';
 import {
-  captureExecutorOutput,
   fakeContext,
   imageIdOf,
-  makeWorkspace,
   removeImages,
-  requireDockerEngine,
   scratchService,
+  scratchServiceSuite,
   uniqueName,
   writeFiles,
 } from './engine';
@@ -25,60 +23,31 @@ import {
 jest.setTimeout(180_000);
 
 const repository = uniqueName();
-const created = new Set<string>();
-let root: string;
-let output: string[];
-
+const suite = scratchServiceSuite(repository);
 const projects = { svc: 'apps/svc' };
-const options = (extra: DockerBuildExecutorSchema = {}): DockerBuildExecutorSchema => ({
-  repository,
-  tags: ['latest', 'v{version}'],
-  port: 8000,
-  labels: { 'ventas.test': '1' },
-  ...extra,
-});
 
 async function build(
   extra: DockerBuildExecutorSchema = {},
   project = 'svc',
   target?: Parameters<typeof fakeContext>[3],
 ) {
-  const result = await dockerBuildExecutor(options(extra), fakeContext(root, projects, project, target));
-  const manifestPath = join(root, 'dist/images', project, 'image.json');
+  const result = await dockerBuildExecutor(
+    suite.options(extra),
+    fakeContext(suite.root, projects, project, target),
+  );
+  const manifestPath = join(suite.root, 'dist/images', project, 'image.json');
   if (existsSync(manifestPath)) {
-    const manifest = readImageManifest(root, project);
-    created.add(manifest.imageId);
-    manifest.tags.forEach((t) => created.add(t));
+    const manifest = readImageManifest(suite.root, project);
+    suite.created.add(manifest.imageId);
+    manifest.tags.forEach((t) => suite.created.add(t));
   }
   return result;
 }
 
-beforeAll(async () => {
-  await requireDockerEngine();
-});
-
-beforeEach(() => {
-  root = makeWorkspace(scratchService('apps/svc'));
-  output = captureExecutorOutput();
-});
-
-afterEach(() => {
-  jest.restoreAllMocks();
-  rmSync(root, { recursive: true, force: true });
-});
-
-afterAll(async () => {
-  await removeImages(created);
-  const left = await runDocker(['image', 'ls', '--quiet', '--filter', `reference=${repository}`], {
-    reject: false,
-  });
-  expect(left.stdout.trim()).toBe('');
-});
-
 describe('docker-build against the real engine', () => {
   it('builds, labels, writes image.json and the archive, and prints one summary line', async () => {
     expect(await build({ archive: true })).toEqual({ success: true });
-    const manifest = readImageManifest(root, 'svc');
+    const manifest = readImageManifest(suite.root, 'svc');
     expect(manifest).toMatchObject({
       version: 2,
       project: 'svc',
@@ -88,7 +57,7 @@ describe('docker-build against the real engine', () => {
       archive: 'image.tar.gz',
     });
     expect(['buildx', 'buildkit', 'legacy']).toContain(manifest.builder);
-    expect(existsSync(join(root, 'dist/images/svc/image.tar.gz'))).toBe(true);
+    expect(existsSync(join(suite.root, 'dist/images/svc/image.tar.gz'))).toBe(true);
     const facts = parseImageInspect((await runDocker(['image', 'inspect', `${repository}:v1.0.0`])).stdout);
     expect(facts.id).toBe(manifest.imageId);
     expect(facts.architecture).toBe('amd64');
@@ -99,10 +68,10 @@ describe('docker-build against the real engine', () => {
     });
     expect(facts.healthcheck?.test).toEqual(['CMD', '/app/entrypoint.sh', 'health']);
     expect(facts.exposedPorts).toEqual(['8000/tcp']);
-    const text = output.join('');
+    const text = suite.output.join('');
     expect(text).toMatch(/\[svc\] builder: /);
     expect(text).toMatch(/\[svc\] (#\d|Step)/); // docker's own output, streamed with the prefix
-    expect(output.filter((l) => l.includes(' · tags '))).toHaveLength(1);
+    expect(suite.output.filter((l) => l.includes(' · tags '))).toHaveLength(1);
     expect(text).toMatch(
       new RegExp(
         `tags ${repository}:latest, ${repository}:v1.0.0 · [\\d.]+ k?B · linux/amd64 · \\w+ \\(.+\\) · [\\d.]+ s · built: no earlier image.json`,
@@ -112,8 +81,8 @@ describe('docker-build against the real engine', () => {
 
   it('cache hit: the image is in the daemon → ensureImage uses it', async () => {
     expect(await build()).toEqual({ success: true });
-    const manifest = readImageManifest(root, 'svc');
-    expect(await ensureImage(root, manifest)).toEqual({
+    const manifest = readImageManifest(suite.root, 'svc');
+    expect(await ensureImage(suite.root, manifest)).toEqual({
       imageId: manifest.imageId,
       source: 'daemon',
       retagged: [],
@@ -122,10 +91,10 @@ describe('docker-build against the real engine', () => {
 
   it('cache hit after the image was removed: the archive is loaded and the tags point at it again', async () => {
     expect(await build({ archive: true })).toEqual({ success: true });
-    const manifest = readImageManifest(root, 'svc');
+    const manifest = readImageManifest(suite.root, 'svc');
     await removeImages([...manifest.tags, manifest.imageId]);
     expect(await imageIdOf(manifest.imageId)).toBeNull();
-    const ensured = await ensureImage(root, manifest);
+    const ensured = await ensureImage(suite.root, manifest);
     expect(ensured.source).toBe('archive');
     expect(await imageIdOf(`${repository}:latest`)).toBe(manifest.imageId);
     expect(await imageIdOf(`${repository}:v1.0.0`)).toBe(manifest.imageId);
@@ -133,17 +102,17 @@ describe('docker-build against the real engine', () => {
 
   it('cache hit after a tag was moved to another image: the tag is pointed back, never the stale image used', async () => {
     expect(await build()).toEqual({ success: true });
-    const manifest = readImageManifest(root, 'svc');
-    writeFiles(root, { 'apps/svc/app.txt': 'changed\n' });
+    const manifest = readImageManifest(suite.root, 'svc');
+    writeFiles(suite.root, { 'apps/svc/app.txt': 'changed\n' });
     const other = await dockerBuildExecutor(
-      options({ tags: ['latest'] }),
-      fakeContext(root, projects, 'svc'),
+      suite.options({ tags: ['latest'] }),
+      fakeContext(suite.root, projects, 'svc'),
     );
     expect(other.success).toBe(true);
-    const otherManifest = readImageManifest(root, 'svc');
-    created.add(otherManifest.imageId);
+    const otherManifest = readImageManifest(suite.root, 'svc');
+    suite.created.add(otherManifest.imageId);
     expect(await imageIdOf(`${repository}:latest`)).toBe(otherManifest.imageId);
-    const ensured = await ensureImage(root, manifest);
+    const ensured = await ensureImage(suite.root, manifest);
     expect(ensured).toEqual({
       imageId: manifest.imageId,
       source: 'daemon',
@@ -154,19 +123,19 @@ describe('docker-build against the real engine', () => {
 
   it('cache hit after the image was removed without an archive: a clear error naming --skip-nx-cache', async () => {
     expect(await build()).toEqual({ success: true });
-    const manifest = readImageManifest(root, 'svc');
+    const manifest = readImageManifest(suite.root, 'svc');
     await removeImages([...manifest.tags, manifest.imageId]);
-    await expect(ensureImage(root, manifest)).rejects.toThrow(
+    await expect(ensureImage(suite.root, manifest)).rejects.toThrow(
       /is not in the Docker daemon, and it was neither archived nor copied to a registry: nothing can restore it\.\nHint: Rebuild it: nx run svc:docker-build --skip-nx-cache/,
     );
   });
 
   it('the archive is gone too: the error says so', async () => {
     expect(await build({ archive: true })).toEqual({ success: true });
-    const manifest = readImageManifest(root, 'svc');
+    const manifest = readImageManifest(suite.root, 'svc');
     await removeImages([...manifest.tags, manifest.imageId]);
-    rmSync(join(root, 'dist/images/svc/image.tar.gz'));
-    await expect(ensureImage(root, manifest)).rejects.toThrow(
+    rmSync(join(suite.root, 'dist/images/svc/image.tar.gz'));
+    await expect(ensureImage(suite.root, manifest)).rejects.toThrow(
       /its archive dist\/images\/svc\/image.tar.gz is missing and it has no registry copy[\s\S]*--skip-nx-cache/,
     );
   });
@@ -175,29 +144,29 @@ describe('docker-build against the real engine', () => {
     expect(await withoutBuildx(() => build({ dockerBinary: '/usr/local/bin/docker' }))).toEqual({
       success: true,
     });
-    expect(readImageManifest(root, 'svc').builder).toBe('legacy');
-    expect(output.join('')).toMatch(/deprecated legacy builder/);
+    expect(readImageManifest(suite.root, 'svc').builder).toBe('legacy');
+    expect(suite.output.join('')).toMatch(/deprecated legacy builder/);
   });
 
   it('a failing docker build returns success: false and leaves no image.json', async () => {
-    writeFiles(root, {
-      'apps/svc/Dockerfile': readFileSync(join(root, 'apps/svc/Dockerfile'), 'utf8').replace(
+    writeFiles(suite.root, {
+      'apps/svc/Dockerfile': readFileSync(join(suite.root, 'apps/svc/Dockerfile'), 'utf8').replace(
         'COPY app.txt',
         'COPY missing.txt',
       ),
     });
     expect(await build()).toEqual({ success: false });
-    expect(existsSync(join(root, 'dist/images/svc/image.json'))).toBe(false);
-    expect(output.join('')).toMatch(/docker failed with exit code 1[\s\S]*missing\.txt/);
+    expect(existsSync(join(suite.root, 'dist/images/svc/image.json'))).toBe(false);
+    expect(suite.output.join('')).toMatch(/docker failed with exit code 1[\s\S]*missing\.txt/);
   });
 
   it('the platform of the built image is checked after the build', async () => {
     // The legacy builder builds FROM a local arm64 image even when asked for linux/amd64.
     const armBase = `${repository}-armbase:latest`;
-    created.add(armBase);
-    writeFiles(root, { 'base/Dockerfile': 'FROM scratch\nCOPY f /f\n', 'base/f': 'f\n' });
+    suite.created.add(armBase);
+    writeFiles(suite.root, { 'base/Dockerfile': 'FROM scratch\nCOPY f /f\n', 'base/f': 'f\n' });
     await buildImage({
-      context: join(root, 'base'),
+      context: join(suite.root, 'base'),
       tag: armBase,
       platform: 'linux/arm64',
       labels: ['ventas.test=1'],
@@ -211,25 +180,25 @@ describe('docker-build against the real engine', () => {
       'HEALTHCHECK CMD ["/app/entrypoint.sh", "health"]',
       'CMD ["/app/entrypoint.sh"]',
     ].join('\n');
-    writeFiles(root, { 'apps/svc/Dockerfile': dockerfile });
+    writeFiles(suite.root, { 'apps/svc/Dockerfile': dockerfile });
     // The 28.x client without its buildx plugin falls back to the legacy builder, on either engine leg.
     const result = await withoutBuildx(() =>
       dockerBuildExecutor(
-        options({ dockerBinary: '/usr/local/bin/docker', tags: ['arm'] }),
-        fakeContext(root, projects, 'svc'),
+        suite.options({ dockerBinary: '/usr/local/bin/docker', tags: ['arm'] }),
+        fakeContext(suite.root, projects, 'svc'),
       ),
     );
-    created.add(`${repository}:arm`);
+    suite.created.add(`${repository}:arm`);
     expect(result).toEqual({ success: false });
     if ((await engineStore()) === 'classic') {
-      expect(output.join('')).toMatch(
+      expect(suite.output.join('')).toMatch(
         /is linux\/arm64, not linux\/amd64: it would fail with "exec format error"/,
       );
     } else {
       // The containerd store (modern leg) resolves FROM for the platform asked: no linux/amd64 image, no build.
-      expect(output.join('')).toMatch(/The image was not built; no image.json was written/);
+      expect(suite.output.join('')).toMatch(/The image was not built; no image.json was written/);
     }
-    expect(existsSync(join(root, 'dist/images/svc/image.json'))).toBe(false);
+    expect(existsSync(join(suite.root, 'dist/images/svc/image.json'))).toBe(false);
   });
 });
 
@@ -240,7 +209,7 @@ describe('each failing check stops the build before Docker runs', () => {
   it.each<[string, () => void, DockerBuildExecutorSchema, RegExp]>([
     [
       'missing Dockerfile',
-      () => rmSync(join(root, 'apps/svc/Dockerfile')),
+      () => rmSync(join(suite.root, 'apps/svc/Dockerfile')),
       {},
       /\[paths\] The Dockerfile apps\/svc\/Dockerfile does not exist/,
     ],
@@ -252,7 +221,7 @@ describe('each failing check stops the build before Docker runs', () => {
     ],
     [
       'entrypoint without exec bit ("permission denied")',
-      () => writeFiles(root, { 'apps/svc/entrypoint.sh': { text: '#!/bin/sh\n', mode: 0o644 } }),
+      () => writeFiles(suite.root, { 'apps/svc/entrypoint.sh': { text: '#!/bin/sh\n', mode: 0o644 } }),
       {},
       /\[exec-bit\] apps\/svc\/Dockerfile:7 runs \/app\/entrypoint.sh as CMD, copied from apps\/svc\/entrypoint.sh \(line 4\)[\s\S]*Fix: chmod \+x apps\/svc\/entrypoint.sh/,
     ],
@@ -265,7 +234,7 @@ describe('each failing check stops the build before Docker runs', () => {
     [
       'no HEALTHCHECK',
       () =>
-        writeFiles(root, {
+        writeFiles(suite.root, {
           'apps/svc/Dockerfile': dockerfile((l) => l.filter((x) => !x.startsWith('HEALTHCHECK'))),
         }),
       {},
@@ -274,7 +243,7 @@ describe('each failing check stops the build before Docker runs', () => {
     [
       'secret-named ENV',
       () =>
-        writeFiles(root, {
+        writeFiles(suite.root, {
           'apps/svc/Dockerfile': dockerfile((l) => [...l.slice(0, 2), 'ENV API_TOKEN=abc', ...l.slice(2)]),
         }),
       {},
@@ -283,7 +252,7 @@ describe('each failing check stops the build before Docker runs', () => {
     [
       'FROM --platform of another platform',
       () =>
-        writeFiles(root, {
+        writeFiles(suite.root, {
           'apps/svc/Dockerfile': dockerfile((l) => ['FROM --platform=linux/arm64 scratch', ...l.slice(1)]),
         }),
       {},
@@ -293,7 +262,7 @@ describe('each failing check stops the build before Docker runs', () => {
     arrange();
     const before = await runDocker(['image', 'ls', '--quiet', '--filter', `reference=${repository}`]);
     expect(await build(extra)).toEqual({ success: false });
-    const text = output.join('\n');
+    const text = suite.output.join('\n');
     expect(text).toMatch(message);
     expect(text).toMatch(/docker did not run/);
     expect(text).not.toMatch(/builder:/);
@@ -303,10 +272,12 @@ describe('each failing check stops the build before Docker runs', () => {
   });
 
   it('a cached target whose inputs do not hash its base image', async () => {
-    writeFiles(root, { 'apps/svc/Dockerfile': dockerfile((l) => ['FROM busybox:1.36', ...l.slice(1)]) });
+    writeFiles(suite.root, {
+      'apps/svc/Dockerfile': dockerfile((l) => ['FROM busybox:1.36', ...l.slice(1)]),
+    });
     const target = { name: 'docker-build', cache: true, inputs: ['production'] };
     expect(await build({}, 'svc', target)).toEqual({ success: false });
-    const text = output.join('\n');
+    const text = suite.output.join('\n');
     expect(text).toMatch(
       /\[base-image-input\] apps\/svc\/Dockerfile:1 builds FROM busybox:1.36, but no input of svc:docker-build tracks that image's id/,
     );
@@ -315,9 +286,9 @@ describe('each failing check stops the build before Docker runs', () => {
     );
     expect(text).toMatch(/docker did not run/);
     // The same target with the input passes the check (and fails later, in Docker: busybox is not here).
-    output = [];
+    suite.output.length = 0; // from here on, only the second build's output
     const tracked = { ...target, inputs: ['production', baseImageInput(['busybox:1.36'])] };
     await build({}, 'svc', tracked);
-    expect(output.join('\n')).not.toMatch(/base-image-input/);
+    expect(suite.output.join('\n')).not.toMatch(/base-image-input/);
   });
 });

@@ -1,7 +1,8 @@
 import type { ExecutorContext, TargetConfiguration } from '@nx/devkit';
-import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import type { DockerBuildExecutorSchema } from '../../src/executors/docker-build/schema';
 import { runDocker } from '../../src/lib/docker/docker';
 
 /** Helpers for specs that need the real Docker engine. Everything they make is labelled and removed. */
@@ -124,4 +125,67 @@ export function captureExecutorOutput(): string[] {
     return true;
   });
   return output;
+}
+
+export interface ScratchServiceSuite {
+  /** Tags and image ids the tests made: removed after the last test. */
+  readonly created: Set<string>;
+  /** The running test's workspace, holding the scratch service `svc` at apps/svc. */
+  readonly root: string;
+  /** What the executor printed so far in the running test. */
+  readonly output: string[];
+  /** docker-build options for `svc`: the suite's repository, tags latest and v{version}, port 8000, the test label. */
+  options(extra?: DockerBuildExecutorSchema): DockerBuildExecutorSchema;
+}
+
+/**
+ * The hooks of a spec that runs docker-build on a scratch service: the engine is checked once, each test gets a
+ * fresh workspace and its own output capture, and after the last test every image in `created` is removed and
+ * no image of `repository` may be left (so a test that forgets to record one fails here).
+ */
+export function scratchServiceSuite(repository: string): ScratchServiceSuite {
+  const created = new Set<string>();
+  let root: string | undefined;
+  let output: string[] = [];
+
+  beforeAll(async () => {
+    await requireDockerEngine();
+  });
+
+  beforeEach(() => {
+    root = makeWorkspace(scratchService('apps/svc'));
+    output = captureExecutorOutput();
+  });
+
+  afterEach(() => {
+    jest.restoreAllMocks();
+    if (root) rmSync(root, { recursive: true, force: true });
+  });
+
+  afterAll(async () => {
+    await removeImages(created);
+    // `*` on both sides: the derived repositories too (`<repository>-armbase`).
+    const left = await runDocker(['image', 'ls', '--quiet', '--filter', `reference=*${repository}*`], {
+      reject: false,
+    });
+    expect(left.stdout.trim()).toBe('');
+  });
+
+  return {
+    created,
+    get root() {
+      if (!root) throw new Error('no workspace outside a test');
+      return root;
+    },
+    get output() {
+      return output;
+    },
+    options: (extra = {}) => ({
+      repository,
+      tags: ['latest', 'v{version}'],
+      port: 8000,
+      labels: { 'ventas.test': '1' },
+      ...extra,
+    }),
+  };
 }

@@ -1,19 +1,8 @@
-import { rmSync } from 'node:fs';
-import { runDocker } from '../../src/lib/docker/docker';
 import dockerBuildExecutor from '../../src/executors/docker-build/docker-build.impl';
 import type { DockerBuildExecutorSchema } from '../../src/executors/docker-build/schema';
 import { ensureImage } from '../../src/lib/results/ensure-image';
 import { readImageManifest, writeImageManifest } from '../../src/lib/results/image-manifest';
-import {
-  captureExecutorOutput,
-  fakeContext,
-  imageIdOf,
-  makeWorkspace,
-  removeImages,
-  requireDockerEngine,
-  scratchService,
-  uniqueName,
-} from './engine';
+import { fakeContext, imageIdOf, removeImages, scratchServiceSuite, uniqueName } from './engine';
 import { deleteRegistryManifests } from './registry';
 
 /**
@@ -27,63 +16,40 @@ jest.setTimeout(180_000);
 const host = process.env['REGISTRY_HOST'];
 const repository = uniqueName();
 const namespace = uniqueName('nx-docker-cache');
-const created = new Set<string>();
+const suite = scratchServiceSuite(repository);
 const copies: string[] = [];
-let root: string;
-let output: string[];
-
-const options = (extra: DockerBuildExecutorSchema = {}): DockerBuildExecutorSchema => ({
-  repository,
-  tags: ['latest', 'v{version}'],
-  port: 8000,
-  labels: { 'ventas.test': '1' },
-  ...extra,
-});
 
 async function build(extra: DockerBuildExecutorSchema) {
-  const result = await dockerBuildExecutor(options(extra), fakeContext(root, { svc: 'apps/svc' }, 'svc'));
+  const result = await dockerBuildExecutor(
+    suite.options(extra),
+    fakeContext(suite.root, { svc: 'apps/svc' }, 'svc'),
+  );
   expect(result).toEqual({ success: true });
-  const manifest = readImageManifest(root, 'svc');
-  created.add(manifest.imageId);
-  manifest.tags.forEach((tag) => created.add(tag));
+  const manifest = readImageManifest(suite.root, 'svc');
+  suite.created.add(manifest.imageId);
+  manifest.tags.forEach((tag) => suite.created.add(tag));
   if (manifest.registryCopy) {
     copies.push(manifest.registryCopy.ref);
-    created.add(manifest.registryCopy.ref);
+    suite.created.add(manifest.registryCopy.ref);
   }
   return manifest;
 }
 
-const restoreLines = () => output.join('\n').match(/^\[svc\] restored .*$/gm) ?? [];
+const restoreLines = () => suite.output.join('\n').match(/^\[svc\] restored .*$/gm) ?? [];
 
-beforeAll(async () => {
-  await requireDockerEngine();
+beforeAll(() => {
   if (!host) throw new Error('REGISTRY_HOST is not set: run `bash tools/scripts/registry.sh start` first.');
 });
 
-beforeEach(() => {
-  root = makeWorkspace(scratchService('apps/svc'));
-  output = captureExecutorOutput();
-});
-
-afterEach(() => {
-  jest.restoreAllMocks();
-  rmSync(root, { recursive: true, force: true });
-});
-
 afterAll(async () => {
-  await removeImages(created);
   await deleteRegistryManifests(copies);
-  const left = await runDocker(['image', 'ls', '--quiet', '--filter', `reference=*${repository}*`], {
-    reject: false,
-  });
-  expect(left.stdout.trim()).toBe('');
 });
 
 describe('restoring the image of a cache hit', () => {
   it('from its archive: docker load, the tags, and one line naming the image, the archive and the time', async () => {
     const manifest = await build({ archive: true });
     await removeImages([...manifest.tags, manifest.imageId]);
-    expect(await ensureImage(root, manifest)).toMatchObject({ source: 'archive' });
+    expect(await ensureImage(suite.root, manifest)).toMatchObject({ source: 'archive' });
     expect(await imageIdOf(`${repository}:v1.0.0`)).toBe(manifest.imageId);
     expect(restoreLines()).toEqual([
       expect.stringMatching(
@@ -111,7 +77,7 @@ describe('restoring the image of a cache hit', () => {
 
     await removeImages([...manifest.tags, manifest.imageId]);
     expect(await imageIdOf(manifest.imageId)).toBeNull();
-    const ensured = await ensureImage(root, manifest);
+    const ensured = await ensureImage(suite.root, manifest);
     expect(ensured).toEqual({ imageId: manifest.imageId, source: 'registry', retagged: manifest.tags });
     expect(await imageIdOf(`${repository}:latest`)).toBe(manifest.imageId);
     expect(await imageIdOf(`${repository}:v1.0.0`)).toBe(manifest.imageId);
@@ -119,7 +85,7 @@ describe('restoring the image of a cache hit', () => {
       `[svc] restored ${repository}:latest (${manifest.imageId.slice(7, 19)}) from ${manifest.registryCopy?.ref} in ${/in (\d+\.\d\d s)$/.exec(restoreLines()[0] ?? '')?.[1]}`,
     ]);
 
-    expect(await ensureImage(root, manifest)).toMatchObject({ source: 'daemon', retagged: [] });
+    expect(await ensureImage(suite.root, manifest)).toMatchObject({ source: 'daemon', retagged: [] });
     expect(restoreLines()).toHaveLength(1);
   });
 
@@ -130,9 +96,9 @@ describe('restoring the image of a cache hit', () => {
       cacheRegistryPasswordEnv: 'REGISTRY_PASSWORD',
     });
     const other = `sha256:${'0'.repeat(64)}`;
-    writeImageManifest(root, { ...manifest, imageId: other });
+    writeImageManifest(suite.root, { ...manifest, imageId: other });
     await removeImages([...manifest.tags, manifest.imageId]);
-    await expect(ensureImage(root, readImageManifest(root, 'svc'))).rejects.toThrow(
+    await expect(ensureImage(suite.root, readImageManifest(suite.root, 'svc'))).rejects.toThrow(
       new RegExp(
         `The registry copy ${host}/${namespace}/${repository}@sha256:[0-9a-f]{64} of svc is image [0-9a-f]{12}, not 000000000000 as image.json says\\.`,
       ),
@@ -144,7 +110,7 @@ describe('restoring the image of a cache hit', () => {
   it('neither archive nor registry copy: an error naming the project, the image and the fix', async () => {
     const manifest = await build({});
     await removeImages([...manifest.tags, manifest.imageId]);
-    await expect(ensureImage(root, manifest)).rejects.toThrow(
+    await expect(ensureImage(suite.root, manifest)).rejects.toThrow(
       `The image ${manifest.imageId.slice(7, 19)} of svc (${repository}:latest) is not in the Docker daemon, and it was neither archived nor copied to a registry: nothing can restore it.\nHint: Rebuild it: nx run svc:docker-build --skip-nx-cache. So that cache hits on other runners restore it, set "cacheRegistry"`,
     );
   });

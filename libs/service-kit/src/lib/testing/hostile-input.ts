@@ -249,6 +249,60 @@ export const hostileId = /* @__PURE__ */ lazy((): fc.Arbitrary<string> =>
   ),
 );
 
+/** A GET of `path` with a hostile query string on its known `keys` (see hostileQuery). */
+export function hostileGet(
+  path: string,
+  keys: Record<string, fc.Arbitrary<string>> = {},
+): fc.Arbitrary<InjectOptions & { method: 'GET' }> {
+  return hostileQuery(keys).map((query) => ({ method: 'GET' as const, url: `${path}${query}` }));
+}
+
+/** A GET of one item, `${collection}/:id`, with a hostile id (see hostileId). */
+export function hostileGetById(collection: string): fc.Arbitrary<InjectOptions & { method: 'GET' }> {
+  return hostileId().map((id) => ({ method: 'GET' as const, url: `${collection}/${id}` }));
+}
+
+/** A POST of `url` with a hostile JSON body built around `valid` (see hostileBody). */
+export function hostilePost(
+  url: string,
+  valid: fc.Arbitrary<Record<string, unknown>>,
+): fc.Arbitrary<InjectOptions & { method: 'POST' }> {
+  return hostileBody(valid).map((body) => ({ method: 'POST' as const, url, ...body }));
+}
+
+/** A partial update (PATCH body): one or more of the fields of a valid object, unchanged. */
+export function someFields<T extends Record<string, unknown>>(
+  valid: fc.Arbitrary<T>,
+): fc.Arbitrary<Partial<T>> {
+  return valid.chain((fields) =>
+    fc
+      .subarray(Object.keys(fields), { minLength: 1 })
+      .map((keys) => Object.fromEntries(keys.map((key) => [key, fields[key]])) as Partial<T>),
+  );
+}
+
+/** A header value a client can put on the wire: printable ASCII (Node refuses the rest before a request exists). */
+export function hostileHeader(maxLength: number): fc.Arbitrary<string> {
+  return fc.string({ unit: 'binary-ascii', maxLength }).filter((text) => /^[\x20-\x7e]*$/.test(text));
+}
+
+/**
+ * The generators above under one name, read like fast-check's `fc`: `hostile.get('/api/products', { ... })`,
+ * `hostile.post('/api/products', valid)`, `hostile.string()`. Pure, so bundles that never use it drop it.
+ */
+export const hostile = /* @__PURE__ */ Object.freeze({
+  string: hostileString,
+  numberText: hostileNumberText,
+  json: hostileJson,
+  body: hostileBody,
+  query: hostileQuery,
+  id: hostileId,
+  header: hostileHeader,
+  get: hostileGet,
+  getById: hostileGetById,
+  post: hostilePost,
+});
+
 export interface FuzzTally {
   requests: number;
   byStatus: Record<string, number>;
