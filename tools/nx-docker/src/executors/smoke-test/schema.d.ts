@@ -19,7 +19,7 @@ export interface SmokeTestService {
   command?: string[];
   /** Paths mounted as tmpfs (`docker run --tmpfs`), e.g. a throw-away database's data directory. */
   tmpfs?: string[];
-  /** Run by /bin/sh -c in the sidecar (docker run --health-cmd; every 250 ms from the start on Docker ≥ 25, else also docker exec); 0 = ready. */
+  /** Run by /bin/sh -c in the sidecar (docker run --health-cmd, and docker exec by the smoke test); 0 = ready. */
   healthCmd?: string;
   /** Without healthCmd or image HEALTHCHECK: a regular expression (m flag) matched against its log. */
   readyLog?: string;

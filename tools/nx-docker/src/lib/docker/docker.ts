@@ -90,6 +90,40 @@ export async function runDocker(args: string[], options: RunDockerOptions = {}):
   return result;
 }
 
+/** A long-running docker command whose output is only noticed, not kept: `docker logs --follow`. */
+export interface FollowedDocker {
+  /** Settles when the command ends by itself (for `logs --follow`: the container stopped) or is stopped. */
+  ended: Promise<void>;
+  stop(): void;
+}
+
+/**
+ * Starts a docker command that runs until it ends by itself, calling `onOutput` for every chunk it prints.
+ * Nothing is buffered, so it can run for as long as a wait lasts; `cancelSignal` or `stop()` ends it.
+ */
+export function followDocker(
+  args: string[],
+  options: { onOutput: () => void; cancelSignal?: AbortSignal; binary?: string },
+): FollowedDocker {
+  const subprocess = execa(options.binary ?? dockerBinary(), args, {
+    stdin: 'ignore',
+    buffer: false,
+    reject: false,
+    cancelSignal: options.cancelSignal,
+  });
+  subprocess.stdout?.on('data', options.onOutput);
+  subprocess.stderr?.on('data', options.onOutput);
+  return {
+    ended: subprocess.then(
+      () => undefined,
+      () => undefined,
+    ),
+    stop: () => {
+      subprocess.kill();
+    },
+  };
+}
+
 function streamLines(stream: NodeJS.ReadableStream | null, prefix: string, out: NodeJS.WritableStream): void {
   if (!stream) return;
   let pending = '';

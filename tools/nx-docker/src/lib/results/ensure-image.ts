@@ -35,6 +35,10 @@ export async function ensureImage(
   options: EnsureImageOptions = {},
 ): Promise<EnsuredImage> {
   const started = performance.now();
+  // The usual case in one docker call: the image and every tag already point where image.json says.
+  if (await allPointAt(manifest.imageId, [manifest.imageId, ...manifest.tags])) {
+    return { imageId: manifest.imageId, source: 'daemon', retagged: [] };
+  }
   let source: ImageSource = 'daemon';
   let from: string | null = null;
   if ((await imageIdOf(manifest.imageId)) === null) {
@@ -53,6 +57,13 @@ export async function ensureImage(
     );
   }
   return { imageId: manifest.imageId, source, retagged };
+}
+
+/** One `docker image inspect` of every ref: true only when each exists and is `imageId`. */
+async function allPointAt(imageId: string, refs: string[]): Promise<boolean> {
+  const result = await runDocker(['image', 'inspect', '--format', '{{.Id}}', ...refs], { reject: false });
+  const ids = result.stdout.split('\n').map((line) => line.trim());
+  return !result.failed && ids.length === refs.length && ids.every((id) => id === imageId);
 }
 
 /** The archive beside image.json when it is there, else the registry copy; neither is a clear error. */

@@ -12,7 +12,7 @@ describe('normalizeOptions', () => {
       healthPath: '/health',
       timeoutSeconds: 60,
       stopTimeoutSeconds: 10,
-      healthIntervalSeconds: 1,
+      healthIntervalSeconds: 0,
       env: {},
       envFile: null,
       jwtSecretEnv: null,

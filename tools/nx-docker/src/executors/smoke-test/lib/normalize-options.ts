@@ -134,7 +134,7 @@ export function normalizeOptions(
     healthPath,
     timeoutSeconds: positive('timeoutSeconds', raw.timeoutSeconds ?? 60),
     stopTimeoutSeconds: Math.ceil(positive('stopTimeoutSeconds', raw.stopTimeoutSeconds ?? 10)),
-    healthIntervalSeconds: positive('healthIntervalSeconds', raw.healthIntervalSeconds ?? 1, true),
+    healthIntervalSeconds: positive('healthIntervalSeconds', raw.healthIntervalSeconds ?? 0, true),
     env,
     envFile: raw.envFile ? resolvePath(context.root, raw.envFile) : null,
     jwtSecretEnv,

@@ -1,6 +1,16 @@
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { Attempt, httpRequest, ReadyProbes, waitUntilHealthy, waitUntilReady, WaitProbes } from './probe';
+import type { Activity, Wake } from './activity';
+import {
+  Attempt,
+  HealthcheckRun,
+  HttpAnswer,
+  httpRequest,
+  ReadyProbes,
+  waitUntilHealthy,
+  waitUntilReady,
+  WaitProbes,
+} from './probe';
 import type { ContainerState } from './run-args';
 
 function state(overrides: Partial<ContainerState> = {}): ContainerState {
@@ -17,11 +27,28 @@ function state(overrides: Partial<ContainerState> = {}): ContainerState {
   };
 }
 
-/** A fake clock that advances by each poll's interval: no real waiting in these specs. */
+/** Each call returns the next value; the last one repeats. */
 function sequence<T>(values: T[]): () => Promise<T> {
   let i = 0;
   return async () => values[Math.min(i++, values.length - 1)];
 }
+
+/** An activity that never sleeps: each call answers the next scripted wake (the last one repeats). */
+function scripted(wakes: Wake[]): Activity & { calls: number } {
+  const activity = {
+    calls: 0,
+    next: async () => wakes[Math.min(activity.calls++, wakes.length - 1)],
+  };
+  return activity;
+}
+
+const ok200: HttpAnswer = { ok: true, status: 200, body: '{}' };
+const refused: HttpAnswer = { ok: false, error: 'read ECONNRESET' };
+const passes = async (): Promise<HealthcheckRun> => ({ passed: true, detail: 'passed (docker exec)' });
+const fails = async (): Promise<HealthcheckRun> => ({
+  passed: false,
+  detail: 'exited with code 1 (docker exec): fetch failed',
+});
 
 const options = {
   what: 'catalogo-service',
@@ -31,63 +58,114 @@ const options = {
 };
 
 describe('waitUntilHealthy', () => {
-  it('is healthy when Docker says healthy and the health path answers 200', async () => {
+  it('is healthy when the health path answers 200 and then the image healthcheck passes', async () => {
+    const healthcheck = jest.fn(passes);
+    const stateProbe = jest.fn(sequence([state({ health: 'starting' })]));
     const probes: WaitProbes = {
-      state: sequence([state({ health: 'starting' }), state()]),
-      http: sequence([{ ok: true as const, status: 200, body: '{}' }]),
+      state: stateProbe,
+      http: sequence([refused, { ok: true, status: 503, body: '' }, ok200]),
+      healthcheck,
+      activity: scripted(['output', 'quiet']),
     };
     await expect(waitUntilHealthy(probes, options)).resolves.toMatchObject({ healthy: true });
+    // Run for the verdict only: output or a failing health path is no reason to run it.
+    expect(healthcheck).toHaveBeenCalledTimes(1);
+    expect(stateProbe).toHaveBeenCalledTimes(1);
   });
 
-  it('waits for the HTTP probe after Docker reports healthy', async () => {
-    const http = jest
-      .fn()
-      .mockResolvedValueOnce({ ok: true, status: 503, body: '' })
-      .mockResolvedValueOnce({ ok: true, status: 200, body: '' });
-    await expect(waitUntilHealthy({ state: sequence([state()]), http }, options)).resolves.toMatchObject({
-      healthy: true,
+  it('runs the healthcheck only once the health path answers 200, and once at the deadline', async () => {
+    const healthcheck = jest.fn(fails);
+    const activity = scripted(['output']);
+    const outcome = await waitUntilHealthy(
+      { state: sequence([state()]), http: sequence([refused]), healthcheck, activity },
+      { ...options, timeoutMs: 300 },
+    );
+    expect(outcome).toMatchObject({ healthy: false, reason: 'timeout' });
+    expect(activity.calls).toBeGreaterThan(20);
+    expect(healthcheck).toHaveBeenCalledTimes(1);
+  });
+
+  it('runs a failing healthcheck again at most every second while the health path answers 200', async () => {
+    const healthcheck = jest.fn(fails);
+    await waitUntilHealthy(
+      { state: sequence([state()]), http: sequence([ok200]), healthcheck },
+      { ...options, timeoutMs: 1500, intervalMs: 10 },
+    );
+    expect(healthcheck).toHaveBeenCalledTimes(2);
+  });
+
+  it('fails at once without a healthcheck, asking nothing', async () => {
+    const http = jest.fn(sequence([ok200]));
+    const outcome = await waitUntilHealthy({ state: sequence([state()]), http, healthcheck: null }, options);
+    expect(outcome).toMatchObject({
+      healthy: false,
+      reason: 'no-healthcheck',
+      message: 'catalogo-service has no healthcheck, so nothing can say it is healthy.',
     });
-    expect(http).toHaveBeenCalledTimes(2);
+    expect(http).not.toHaveBeenCalled();
   });
 
-  it('needs only Docker health without an HTTP probe (sidecars)', async () => {
-    await expect(waitUntilHealthy({ state: sequence([state()]) }, options)).resolves.toMatchObject({
-      healthy: true,
+  it.each<[ContainerState, RegExp]>([
+    [state({ running: false, status: 'exited', exitCode: 3 }), /^catalogo-service exited with code 3 before/],
+    [state({ running: false, exitCode: 137, oomKilled: true }), /code 137 \(killed: out of memory\)/],
+  ])('fails at once when its log stream ends and it has exited (%#)', async (exitedState, message) => {
+    const outcome = await waitUntilHealthy(
+      {
+        state: sequence([exitedState]),
+        http: sequence([refused]),
+        healthcheck: fails,
+        activity: scripted(['ended']),
+      },
+      { ...options, timeoutMs: 60_000 },
+    );
+    expect(outcome).toMatchObject({
+      healthy: false,
+      reason: 'exited',
+      message: expect.stringMatching(message),
     });
   });
 
-  it.each<[string, ContainerState, RegExp]>([
-    [
-      'exited',
-      state({ running: false, status: 'exited', exitCode: 3 }),
-      /^catalogo-service exited with code 3 before/,
-    ],
-    [
-      'exited',
-      state({ running: false, exitCode: 137, oomKilled: true }),
-      /code 137 \(killed: out of memory\)/,
-    ],
-    ['no-healthcheck', state({ health: null }), /has no healthcheck, so Docker can never report it healthy/],
-  ])('fails at once when %s', async (reason, current, message) => {
-    const outcome = await waitUntilHealthy({ state: sequence([current]) }, options);
-    expect(outcome).toMatchObject({ healthy: false, reason, message: expect.stringMatching(message) });
+  it('keeps waiting when the log stream ends but the container still runs', async () => {
+    const outcome = await waitUntilHealthy(
+      {
+        state: sequence([state({ health: 'starting' })]),
+        http: sequence([refused, ok200]),
+        healthcheck: passes,
+        activity: scripted(['ended']),
+      },
+      options,
+    );
+    expect(outcome).toMatchObject({ healthy: true });
   });
 
   it.each<[string, WaitProbes, RegExp]>([
     [
-      'never healthy',
-      { state: sequence([state({ health: 'unhealthy', lastHealthOutput: 'refused (exit 1)' })]) },
-      /^catalogo-service was not healthy within 0.1 s: Docker reports it 'unhealthy'; last healthcheck: refused \(exit 1\)\.$/,
+      'Docker reports it unhealthy',
+      {
+        state: sequence([state({ health: 'unhealthy', lastHealthOutput: 'refused (exit 1)' })]),
+        http: sequence([ok200]),
+        healthcheck: passes,
+      },
+      /^catalogo-service was not healthy within 0.1 s: its healthcheck passes \(docker exec\), but Docker reports it 'unhealthy' \(last healthcheck: refused \(exit 1\)\)\.$/,
     ],
     [
-      'healthy, but nothing answers on the published port',
-      { state: sequence([state()]), http: sequence([{ ok: false as const, error: 'read ECONNRESET' }]) },
-      /Docker reports it healthy, but GET \/health on container port 8000 failed: read ECONNRESET\. .*listening on another port/,
+      'its healthcheck passes, but nothing answers on the published port',
+      { state: sequence([state()]), http: sequence([refused]), healthcheck: passes },
+      /its healthcheck passes \(docker exec\), but GET \/health on container port 8000 failed: read ECONNRESET\. .*listening on another port/,
     ],
     [
-      'healthy, but the health path answers 500',
-      { state: sequence([state()]), http: sequence([{ ok: true as const, status: 500, body: '' }]) },
+      'the health path answers 500',
+      {
+        state: sequence([state()]),
+        http: sequence([{ ok: true, status: 500, body: '' }]),
+        healthcheck: passes,
+      },
       /GET \/health on container port 8000 answered 500\.$/,
+    ],
+    [
+      'neither passes',
+      { state: sequence([state()]), http: sequence([refused]), healthcheck: fails },
+      /: GET \/health on container port 8000 failed: read ECONNRESET; its healthcheck exited with code 1 \(docker exec\): fetch failed\.$/,
     ],
   ])('times out when %s', async (_, probes, message) => {
     const outcome = await waitUntilHealthy(probes, { ...options, timeoutMs: 100, intervalMs: 10 });
@@ -101,7 +179,7 @@ describe('waitUntilHealthy', () => {
   it('stops waiting when the run is interrupted', async () => {
     const controller = new AbortController();
     const waiting = waitUntilHealthy(
-      { state: sequence([state({ health: 'starting' })]) },
+      { state: sequence([state()]), http: sequence([refused]), healthcheck: fails },
       { ...options, timeoutMs: 60_000, intervalMs: 50, signal: controller.signal },
     );
     controller.abort();
@@ -114,30 +192,30 @@ describe('waitUntilReady', () => {
     what: "Sidecar 'db'",
     waitingFor: 'TCP port 5432 to accept connections',
     timeoutMs: 5000,
-    intervalMs: 1,
+    quietRetryMs: 2,
+    minGapMs: 1,
   };
   const no = (detail: string): Attempt => ({ ready: false, detail });
   const yes = (detail: string): Attempt => ({ ready: true, detail });
   const noHealth = (overrides: Partial<ContainerState> = {}) => state({ health: null, ...overrides });
 
-  it('is ready when a try passes, and says what passed', async () => {
+  it('is ready when a try passes, says what passed, and asks Docker only then', async () => {
     const attempt = jest.fn<Promise<Attempt>, [number]>(
       sequence([no('nothing listens on port 5432 yet'), yes('a socket listens on 0.0.0.0:5432')]),
     );
-    await expect(waitUntilReady({ attempt, state: sequence([noHealth()]) }, ready)).resolves.toMatchObject({
+    const stateProbe = jest.fn(sequence([noHealth()]));
+    await expect(waitUntilReady({ attempt, state: stateProbe }, ready)).resolves.toMatchObject({
       ready: true,
       detail: 'a socket listens on 0.0.0.0:5432',
       dockerHealth: null,
     });
     expect(attempt).toHaveBeenCalledTimes(2);
+    expect(stateProbe).toHaveBeenCalledTimes(1);
     // Each try gets the time left before the deadline.
     expect(attempt.mock.calls[0][0]).toBeGreaterThan(4900);
   });
 
-  it("accepts Docker's own healthy, and a passing try while Docker still says starting", async () => {
-    await expect(
-      waitUntilReady({ attempt: sequence([no('exit 2')]), state: sequence([state()]) }, ready),
-    ).resolves.toMatchObject({ ready: true, detail: 'Docker reports it healthy', dockerHealth: 'healthy' });
+  it('accepts a passing try while Docker still says starting', async () => {
     await expect(
       waitUntilReady(
         {
@@ -149,12 +227,26 @@ describe('waitUntilReady', () => {
     ).resolves.toMatchObject({ ready: true, dockerHealth: 'starting' });
   });
 
+  it('tries again as soon as the container prints something, else only every quietRetryMs', async () => {
+    const count = async (activity: Activity | undefined) => {
+      const attempt = jest.fn(sequence([no('closed')]));
+      await waitUntilReady(
+        { attempt, state: sequence([noHealth()]), activity },
+        { ...ready, timeoutMs: 1300, quietRetryMs: 100, minGapMs: 10 },
+      );
+      return attempt.mock.calls.length;
+    };
+    // 0.3 s of tries before the last second, which starts none (a docker exec needs time to finish).
+    expect(await count(undefined)).toBeLessThanOrEqual(5);
+    expect(await count(scripted(['output']))).toBeGreaterThanOrEqual(12);
+  });
+
   it('does not believe a passing try while Docker reports the container unhealthy', async () => {
     const probes: ReadyProbes = {
       attempt: sequence([yes('its healthCmd passed (docker exec)')]),
       state: sequence([state({ health: 'unhealthy', lastHealthOutput: 'no response (exit 2)' })]),
     };
-    const outcome = await waitUntilReady(probes, { ...ready, timeoutMs: 150, intervalMs: 10 });
+    const outcome = await waitUntilReady(probes, { ...ready, timeoutMs: 150 });
     expect(outcome).toMatchObject({
       ready: false,
       reason: 'timeout',
@@ -167,7 +259,7 @@ describe('waitUntilReady', () => {
     const started = Date.now();
     const outcome = await waitUntilReady(
       { attempt: sequence([no('nothing listens on port 5432 yet')]), state: sequence([noHealth()]) },
-      { ...ready, timeoutMs: 300, intervalMs: 20 },
+      { ...ready, timeoutMs: 300, quietRetryMs: 20 },
     );
     expect(Date.now() - started).toBeLessThan(1000);
     expect(outcome).toEqual({
@@ -188,7 +280,7 @@ describe('waitUntilReady', () => {
         ]),
         state: sequence([noHealth()]),
       },
-      { ...ready, timeoutMs: 1200, intervalMs: 100 },
+      { ...ready, timeoutMs: 1200, quietRetryMs: 100 },
     );
     expect(outcome).toMatchObject({
       reason: 'timeout',
@@ -199,8 +291,17 @@ describe('waitUntilReady', () => {
   it.each<[string, ReadyProbes, RegExp]>([
     [
       'exited',
-      { attempt: sequence([no('x')]), state: sequence([noHealth({ running: false, exitCode: 1 })]) },
+      {
+        attempt: sequence([no('x')]),
+        state: sequence([noHealth({ running: false, exitCode: 1 })]),
+        activity: scripted(['ended']),
+      },
       /^Sidecar 'db' exited with code 1 before becoming ready \(waiting for TCP port 5432 to accept connections\)\.$/,
+    ],
+    [
+      'exited',
+      { attempt: sequence([yes('x')]), state: sequence([noHealth({ running: false, exitCode: 1 })]) },
+      /^Sidecar 'db' exited with code 1 before becoming ready/,
     ],
     [
       'unprobeable',
@@ -211,7 +312,7 @@ describe('waitUntilReady', () => {
       /^Sidecar 'db' cannot be waited for: TCP port 5432 to accept connections cannot be checked: no \/bin\/sh\.$/,
     ],
   ])('fails at once when %s', async (reason, probes, message) => {
-    await expect(waitUntilReady(probes, ready)).resolves.toMatchObject({
+    await expect(waitUntilReady(probes, { ...ready, timeoutMs: 60_000 })).resolves.toMatchObject({
       ready: false,
       reason,
       message: expect.stringMatching(message),
@@ -222,7 +323,7 @@ describe('waitUntilReady', () => {
     const controller = new AbortController();
     const waiting = waitUntilReady(
       { attempt: sequence([no('x')]), state: sequence([noHealth()]) },
-      { ...ready, timeoutMs: 60_000, intervalMs: 50, signal: controller.signal },
+      { ...ready, timeoutMs: 60_000, quietRetryMs: 50, signal: controller.signal },
     );
     controller.abort();
     await expect(waiting).rejects.toThrow(/abort/i);

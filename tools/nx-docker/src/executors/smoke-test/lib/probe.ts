@@ -1,13 +1,18 @@
 import { request } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Activity, NO_ACTIVITY } from './activity';
 import type { ContainerState } from './run-args';
 
+/** How often the service's health path is asked: a request to a port published on 127.0.0.1 costs almost nothing. */
+export const HTTP_INTERVAL_MS = 200;
+
 /**
- * How long a wait sleeps between tries. Each try spawns the docker CLI (tens of ms of CPU): four smoke tests
- * polling every 250 ms on 2 cores spent a large share of the CPU the containers needed to start, while Docker
- * updates a health status only once per start interval (HEALTH_START_INTERVAL_MS in runtime.ts).
+ * A sidecar's readiness test (one docker exec, ~0.3 s of CPU, which may retry inside the container) is tried
+ * again when the container printed something since the last try, at most every MIN_TRY_GAP_MS, else every
+ * QUIET_RETRY_MS. The service's healthcheck runs at most every MIN_TRY_GAP_MS.
  */
-export const POLL_INTERVAL_MS = 500;
+export const MIN_TRY_GAP_MS = 250;
+export const QUIET_RETRY_MS = 2000;
 
 export type HttpAnswer = { ok: true; status: number; body: string } | { ok: false; error: string };
 
@@ -50,93 +55,132 @@ function describeError(error: Error & { code?: string }): string {
 }
 
 export type WaitOutcome =
-  /** `docker`: Docker reported it healthy; `exec`: the image's healthcheck passed with docker exec. */
-  | { healthy: true; elapsedMs: number; verdict: 'docker' | 'exec' }
+  | { healthy: true; elapsedMs: number }
   | { healthy: false; reason: 'exited' | 'no-healthcheck' | 'timeout'; message: string; elapsedMs: number };
+
+/** One run of the image's own healthcheck command in the container (docker exec). */
+export interface HealthcheckRun {
+  passed: boolean;
+  /** What it printed or why it failed, in words, for messages. */
+  detail: string;
+}
 
 export interface WaitProbes {
   state: () => Promise<ContainerState>;
-  /** The HTTP health probe; omitted for sidecars, whose Docker health is enough. */
-  http?: () => Promise<HttpAnswer>;
-  /**
-   * The image's own healthcheck command run once (docker exec), true when it exits 0: then Docker's status
-   * need not be `healthy` yet, only not `unhealthy`. For engines that cannot run it at short intervals.
-   */
-  healthcheck?: () => Promise<boolean>;
+  /** GET the health path on the published port. */
+  http: () => Promise<HttpAnswer>;
+  /** The image's HEALTHCHECK command, run once with docker exec; null when the image has none. */
+  healthcheck: (() => Promise<HealthcheckRun>) | null;
+  /** Wakes the wait when the container prints something or stops; without it, the wait only sleeps. */
+  activity?: Activity;
 }
 
 export interface WaitOptions {
-  /** Describes the container in messages, e.g. `catalogo-service` or `sidecar 'db'`. */
+  /** Describes the container in messages, e.g. `catalogo-service`. */
   what: string;
   timeoutMs: number;
   /** Shown in messages, e.g. `GET /health on port 8000`. */
-  httpLabel?: string;
+  httpLabel: string;
+  /** Between HTTP tries (HTTP_INTERVAL_MS). */
   intervalMs?: number;
   signal?: AbortSignal;
   now?: () => number;
 }
 
 /**
- * Polls until Docker reports the container healthy (or, when given, its healthcheck passes with docker exec
- * while Docker does not report it unhealthy) AND (when given) the HTTP probe answers 200, within the deadline. No fixed sleeps: a container that exits fails at once; one that never gets healthy fails at
- * the deadline with the last thing seen.
+ * Waits until the service is healthy: the health path answers 200 on the published port AND the image's own
+ * healthcheck passes when run in the container, while Docker does not report it unhealthy. The health path is
+ * asked every HTTP_INTERVAL_MS (almost free); the healthcheck (a docker exec, often a node process in the
+ * container) runs only once it answers 200, and once at the deadline so the message says which of the two
+ * fails. Docker is asked for the container's state only when its log stream ends (it stopped: the wait fails at
+ * once) and before the verdict.
  */
 export async function waitUntilHealthy(probes: WaitProbes, options: WaitOptions): Promise<WaitOutcome> {
   const now = options.now ?? Date.now;
+  const activity = probes.activity ?? NO_ACTIVITY;
   const started = now();
   const deadline = started + options.timeoutMs;
-  let last = 'Docker has not reported a health status yet';
-  let httpFailedWhileHealthy = false;
+  if (!probes.healthcheck) {
+    return {
+      healthy: false,
+      reason: 'no-healthcheck',
+      elapsedMs: 0,
+      message: `${options.what} has no healthcheck, so nothing can say it is healthy.`,
+    };
+  }
+  let healthcheck: HealthcheckRun | null = null;
+  let lastHealthcheckAt = -Infinity;
+  let unhealthy: ContainerState | null = null;
   for (;;) {
-    const [state, execPassed] = await Promise.all([
-      probes.state(),
-      probes.healthcheck ? probes.healthcheck() : Promise.resolve(false),
-    ]);
-    const elapsedMs = now() - started;
-    if (!state.running) {
-      return {
-        healthy: false,
-        reason: 'exited',
-        elapsedMs,
-        message: `${options.what} exited with code ${state.exitCode}${state.oomKilled ? ' (killed: out of memory)' : ''} before becoming healthy.`,
-      };
-    }
-    if (state.health === null) {
-      return {
-        healthy: false,
-        reason: 'no-healthcheck',
-        elapsedMs,
-        message: `${options.what} has no healthcheck, so Docker can never report it healthy.`,
-      };
-    }
-    const verdict =
-      state.health === 'healthy' ? 'docker' : execPassed && state.health !== 'unhealthy' ? 'exec' : null;
-    if (verdict === null) {
-      last = `Docker reports it '${state.health}'${state.lastHealthOutput ? `; last healthcheck: ${state.lastHealthOutput}` : ''}`;
-      httpFailedWhileHealthy = false;
-    } else if (!probes.http) {
-      return { healthy: true, elapsedMs, verdict };
-    } else {
-      const answer = await probes.http();
-      if (answer.ok && answer.status === 200) return { healthy: true, elapsedMs: now() - started, verdict };
-      httpFailedWhileHealthy = !answer.ok;
-      last = `${verdict === 'docker' ? 'Docker reports it healthy' : 'its healthcheck passes (docker exec)'}, but ${options.httpLabel ?? 'the health path'} ${answer.ok ? `answered ${answer.status}` : `failed: ${answer.error}`}`;
+    const answer = await probes.http();
+    const httpPassed = answer.ok && answer.status === 200;
+    // Again at most every MIN_TRY_GAP_MS, or every second once it failed while the health path answers 200.
+    const gapMs = healthcheck?.passed === false ? 1000 : MIN_TRY_GAP_MS;
+    if (httpPassed && now() - lastHealthcheckAt >= gapMs) {
+      healthcheck = await probes.healthcheck();
+      lastHealthcheckAt = now();
+      unhealthy = null;
+      if (healthcheck.passed) {
+        const state = await probes.state();
+        if (!state.running) return exited(options.what, state, now() - started, 'becoming healthy');
+        if (state.health !== 'unhealthy') return { healthy: true, elapsedMs: now() - started };
+        unhealthy = state;
+      }
     }
     if (now() >= deadline) {
-      const listening = httpFailedWhileHealthy
-        ? ' Its own healthcheck passes but nothing answers on the published port: is the app listening on another port than the one configured?'
-        : '';
+      healthcheck ??= await probes.healthcheck();
       return {
         healthy: false,
         reason: 'timeout',
         elapsedMs: now() - started,
-        message: `${options.what} was not healthy within ${Math.round(options.timeoutMs / 100) / 10} s: ${last}.${listening}`,
+        message: `${options.what} was not healthy within ${Math.round(options.timeoutMs / 100) / 10} s: ${notHealthy(answer, healthcheck, unhealthy, options.httpLabel)}`,
       };
     }
-    await sleep(Math.min(options.intervalMs ?? POLL_INTERVAL_MS, Math.max(0, deadline - now())), undefined, {
-      signal: options.signal,
-    });
+    const wake = await activity.next(
+      Math.min(options.intervalMs ?? HTTP_INTERVAL_MS, Math.max(0, deadline - now())),
+      options.signal,
+    );
+    if (wake === 'ended') {
+      const state = await probes.state();
+      if (!state.running) return exited(options.what, state, now() - started, 'becoming healthy');
+    }
   }
+}
+
+/** Why the service is not healthy, from the last answer of each probe. */
+function notHealthy(
+  answer: HttpAnswer,
+  healthcheck: HealthcheckRun,
+  unhealthy: ContainerState | null,
+  httpLabel: string,
+): string {
+  const http = `${httpLabel} ${answer.ok ? `answered ${answer.status}` : `failed: ${answer.error}`}`;
+  if (unhealthy) {
+    return `its healthcheck passes (docker exec), but Docker reports it 'unhealthy'${lastHealth(unhealthy)}.`;
+  }
+  if (!healthcheck.passed) return `${http}; its healthcheck ${healthcheck.detail}.`;
+  const listening = answer.ok
+    ? ''
+    : ' Its own healthcheck passes but nothing answers on the published port: is the app listening on another port than the one configured?';
+  return `its healthcheck passes (docker exec), but ${http}.${listening}`;
+}
+
+function exited(
+  what: string,
+  state: ContainerState,
+  elapsedMs: number,
+  before: string,
+): { healthy: false; reason: 'exited'; message: string; elapsedMs: number } {
+  return {
+    healthy: false,
+    reason: 'exited',
+    elapsedMs,
+    message: `${what} exited with code ${state.exitCode}${state.oomKilled ? ' (killed: out of memory)' : ''} before ${before}.`,
+  };
+}
+
+function lastHealth(state: ContainerState): string {
+  return state.lastHealthOutput ? ` (last healthcheck: ${state.lastHealthOutput})` : '';
 }
 
 /** One try of a sidecar's readiness test. `fatal`: it can never pass (e.g. nothing to run the probe with). */
@@ -147,14 +191,14 @@ export interface Attempt {
   fatal?: boolean;
   /** Cut short (the deadline, or the try's own time limit): it says nothing about the container. */
   incomplete?: boolean;
-  /** Nothing was run: Docker runs the check, so what Docker last saw is the detail. */
-  fromState?: boolean;
 }
 
 export interface ReadyProbes {
   /** Runs the readiness test once, within `remainingMs` (the time left before the deadline). */
   attempt: (remainingMs: number) => Promise<Attempt>;
   state: () => Promise<ContainerState>;
+  /** Wakes the wait when the container prints something or stops; without it, the wait only sleeps. */
+  activity?: Activity;
 }
 
 export interface ReadyOptions {
@@ -163,7 +207,10 @@ export interface ReadyOptions {
   /** Completes "waited for …", e.g. `its healthCmd (pg_isready …) to pass`. */
   waitingFor: string;
   timeoutMs: number;
-  intervalMs?: number;
+  /** The longest time between tries while the container prints nothing (QUIET_RETRY_MS). */
+  quietRetryMs?: number;
+  /** The shortest time between tries (MIN_TRY_GAP_MS). */
+  minGapMs?: number;
   signal?: AbortSignal;
   now?: () => number;
 }
@@ -176,54 +223,58 @@ export type ReadyOutcome =
 const MIN_ATTEMPT_MS = 1000;
 
 /**
- * Polls a sidecar's readiness test (by default 500 ms after each try ends) until it passes, within the
- * deadline. The container state is read beside each try: an exited container fails at once, Docker's own
- * `healthy` is accepted, and a passing try is not believed while Docker reports the container `unhealthy`.
+ * Tries a sidecar's readiness test until it passes, within the deadline: again when the container printed
+ * something since the last try (at most every MIN_TRY_GAP_MS), else every QUIET_RETRY_MS. Docker is asked for
+ * the container's state when a try passes (it is not believed while Docker reports the container unhealthy),
+ * when one cannot ever pass, and when the container's log stream ends: an exited container fails at once.
  */
 export async function waitUntilReady(probes: ReadyProbes, options: ReadyOptions): Promise<ReadyOutcome> {
   const now = options.now ?? Date.now;
+  const activity = probes.activity ?? NO_ACTIVITY;
+  const minGapMs = options.minGapMs ?? MIN_TRY_GAP_MS;
+  const quietRetryMs = Math.max(options.quietRetryMs ?? QUIET_RETRY_MS, minGapMs);
   const started = now();
   const deadline = started + options.timeoutMs;
+  const exitedBeforeReady = (state: ContainerState): ReadyOutcome => ({
+    ready: false,
+    reason: 'exited',
+    elapsedMs: now() - started,
+    message: `${options.what} exited with code ${state.exitCode}${state.oomKilled ? ' (killed: out of memory)' : ''} before becoming ready (waiting for ${options.waitingFor}).`,
+  });
   let last: string | null = null;
   for (;;) {
-    const [attempt, state] = await Promise.all([
-      probes.attempt(Math.max(deadline - now(), MIN_ATTEMPT_MS)),
-      probes.state(),
-    ]);
-    const elapsedMs = now() - started;
-    if (!state.running) {
-      return {
-        ready: false,
-        reason: 'exited',
-        elapsedMs,
-        message: `${options.what} exited with code ${state.exitCode}${state.oomKilled ? ' (killed: out of memory)' : ''} before becoming ready (waiting for ${options.waitingFor}).`,
-      };
-    }
-    if (state.health === 'healthy') {
-      return { ready: true, elapsedMs, detail: 'Docker reports it healthy', dockerHealth: state.health };
-    }
-    if (attempt.fatal) {
-      return {
-        ready: false,
-        reason: 'unprobeable',
-        elapsedMs,
-        message: `${options.what} cannot be waited for: ${options.waitingFor} cannot be checked: ${attempt.detail}.`,
-      };
-    }
-    if (attempt.ready && state.health !== 'unhealthy') {
-      return { ready: true, elapsedMs, detail: attempt.detail, dockerHealth: state.health };
-    }
-    // A try cut short does not replace what a finished one saw.
-    if (attempt.fromState) {
-      last = `Docker reports it '${state.health ?? 'no health'}'${state.lastHealthOutput ? `; last healthcheck: ${state.lastHealthOutput}` : ''}`;
+    const attempt = await probes.attempt(Math.max(deadline - now(), MIN_ATTEMPT_MS));
+    if (attempt.ready || attempt.fatal) {
+      const state = await probes.state();
+      if (!state.running) return exitedBeforeReady(state);
+      if (attempt.fatal) {
+        return {
+          ready: false,
+          reason: 'unprobeable',
+          elapsedMs: now() - started,
+          message: `${options.what} cannot be waited for: ${options.waitingFor} cannot be checked: ${attempt.detail}.`,
+        };
+      }
+      if (state.health !== 'unhealthy') {
+        return {
+          ready: true,
+          elapsedMs: now() - started,
+          detail: attempt.detail,
+          dockerHealth: state.health,
+        };
+      }
+      last = `${attempt.detail}, but Docker reports it 'unhealthy'${lastHealth(state)}`;
     } else if (!attempt.incomplete || last === null) {
-      last = attempt.ready
-        ? `${attempt.detail}, but Docker reports it 'unhealthy'${state.lastHealthOutput ? ` (last healthcheck: ${state.lastHealthOutput})` : ''}`
-        : attempt.detail;
+      // A try cut short does not replace what a finished one saw.
+      last = attempt.detail;
     }
-    await sleep(Math.min(options.intervalMs ?? POLL_INTERVAL_MS, Math.max(0, deadline - now())), undefined, {
-      signal: options.signal,
-    });
+    const remaining = () => Math.max(0, deadline - now());
+    await sleep(Math.min(minGapMs, remaining()), undefined, { signal: options.signal });
+    const wake = await activity.next(Math.min(quietRetryMs - minGapMs, remaining()), options.signal);
+    if (wake === 'ended') {
+      const state = await probes.state();
+      if (!state.running) return exitedBeforeReady(state);
+    }
     if (deadline - now() < MIN_ATTEMPT_MS) {
       return {
         ready: false,

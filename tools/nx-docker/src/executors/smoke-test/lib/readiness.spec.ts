@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo } from 'node:net';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,7 +16,10 @@ import {
   Readiness,
   readinessHint,
   readyMessage,
+  lastTry,
+  retryInContainer,
   tcpListenScript,
+  triesWithin,
 } from './readiness';
 
 const none = { healthCmd: null, readyLog: null, readyPort: null };
@@ -261,5 +265,82 @@ describe('tcpListenScript', () => {
     ['no tcp6 file (IPv6 disabled)', [], null, 1, 'closed'],
   ])('%s', (_, tcp, tcp6, exitCode, stdout) => {
     expect(probe(5432, tcp, tcp6)).toEqual({ exitCode, stdout });
+  });
+});
+
+describe('retryInContainer (run by a real /bin/sh)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'retry-loop-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  /** Runs the loop as docker exec would run its argv, with `env` for the shell. */
+  function run(command: string[], tries: number, env: NodeJS.ProcessEnv = process.env, gatePort?: number) {
+    const [shell, ...args] = retryInContainer(command, tries, { pauseSeconds: 0.01, gatePort });
+    const child = spawnSync(shell, args, { encoding: 'utf8', env });
+    return { exitCode: child.status ?? -1, stdout: child.stdout };
+  }
+
+  it('runs the command until it passes and prints every failed run, then the passing one', () => {
+    const counter = join(dir, 'count');
+    writeFileSync(counter, '');
+    // Fails twice (exit 2, as pg_isready does while the server starts), then passes.
+    const script = `echo x >> ${counter}; n=$(wc -l < ${counter}); [ "$n" -ge 3 ] && echo accepting && exit 0; echo "no response $n"; exit 2`;
+    const result = run(['/bin/sh', '-c', script], 10);
+    expect(result).toEqual({
+      exitCode: 0,
+      stdout: 'no response 1\n--- exit 2\nno response 2\n--- exit 2\naccepting\n',
+    });
+    expect(lastTry(result.stdout, result.exitCode)).toEqual({ output: 'accepting', exitCode: 0 });
+  });
+
+  it('stops after its tries with the last run code; lastTry reads the last finished run', () => {
+    const result = run(['/bin/sh', '-c', 'echo closed; exit 1'], 3);
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout.match(/--- exit 1/g)).toHaveLength(3);
+    expect(lastTry(result.stdout, result.exitCode)).toEqual({ output: 'closed', exitCode: 1 });
+    // Cut short at the deadline, the output so far still says what the last finished run saw.
+    expect(lastTry('closed\n--- exit 1\nclo', 143)).toEqual({ output: 'closed', exitCode: 1 });
+    expect(lastTry('', 143)).toEqual({ output: '', exitCode: null });
+  });
+
+  it('stops at once when the command cannot run (126/127 never mend)', () => {
+    const result = run(['/nonexistent/pg_isready'], 50);
+    expect(result.exitCode).toBe(127);
+    expect(result.stdout.match(/--- exit 127/g)).toHaveLength(1);
+  });
+
+  it('never spins without a sleep: it ends after the first failed run', () => {
+    const result = run(['/bin/false'], 50, { PATH: '/nonexistent' });
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout.match(/--- exit 1/g)).toHaveLength(1);
+  });
+
+  it('with a gate port, never runs the command while nothing listens there', () => {
+    // Port 1 never listens here: the command (which would pass) never runs.
+    const result = run(['/bin/sh', '-c', 'echo ran; exit 0'], 3, process.env, 1);
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).not.toContain('ran');
+    expect(lastTry(result.stdout, result.exitCode)).toEqual({
+      output: 'not run: no socket listens on port 1 for the other containers yet',
+      exitCode: 1,
+    });
+  });
+
+  it('with a gate port, runs the command once a socket listens there on a non-loopback address', async () => {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '0.0.0.0', resolve));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      expect(run(['/bin/sh', '-c', 'echo ran; exit 0'], 3, process.env, port)).toEqual({
+        exitCode: 0,
+        stdout: 'ran\n',
+      });
+    } finally {
+      server.close();
+    }
+  });
+
+  it('fits as many tries as pauses in the time left, at least one', () => {
+    expect(triesWithin(10_000)).toBe(40);
+    expect(triesWithin(100)).toBe(1);
   });
 });

@@ -1,7 +1,6 @@
 import {
   containerName,
   ContainerSpec,
-  ENGINE_API_ARGS,
   envArgs,
   execArgs,
   probeContainerArgs,
@@ -11,7 +10,6 @@ import {
   runArgs,
   runFilter,
   stopArgs,
-  supportsHealthStartInterval,
 } from './run-args';
 
 const base: ContainerSpec = {
@@ -25,7 +23,6 @@ const base: ContainerSpec = {
   envArgs: [],
   healthIntervalSeconds: 0,
   healthCmd: null,
-  healthStart: null,
   tmpfs: [],
   command: [],
 };
@@ -101,10 +98,9 @@ describe('runArgs', () => {
       ],
     ],
     [
-      'Docker ≥ 25: healthcheck every 250 ms from the start; a data directory on tmpfs',
+      'a data directory on tmpfs',
       {
         healthIntervalSeconds: 1,
-        healthStart: { periodSeconds: 60, intervalMs: 250 },
         tmpfs: ['/var/lib/postgresql/data', '/tmp:size=64m'],
       },
       [
@@ -116,10 +112,6 @@ describe('runArgs', () => {
         'ventas.smoke=r1',
         '--health-interval',
         '1s',
-        '--health-start-period',
-        '60s',
-        '--health-start-interval',
-        '250ms',
         '--tmpfs',
         '/var/lib/postgresql/data',
         '--tmpfs',
@@ -133,25 +125,6 @@ describe('runArgs', () => {
 
   it('never publishes on all interfaces', () => {
     expect(runArgs({ ...base, publishPort: 8001 }).join(' ')).toContain('--publish 127.0.0.1::8001');
-  });
-});
-
-describe('supportsHealthStartInterval', () => {
-  it.each([
-    ['1.45 1.45', true, 'Docker 26 client and server'],
-    ['1.47 1.44', true, 'a newer client, Docker 25 server'],
-    ['1.41 1.45', false, 'a Docker 20.10 client does not know the flag'],
-    ['1.45 1.41', false, 'Debian 20.10 server'],
-    ['1.43 1.43', false, 'Docker 24'],
-    ['2.0 2.0', true, 'a future major'],
-    ['1.45', false, 'no server answered'],
-    ['', false, 'nothing'],
-  ])('%s → %s (%s)', (stdout, expected) => {
-    expect(supportsHealthStartInterval(stdout)).toBe(expected);
-  });
-
-  it('asks the client and the server in one command', () => {
-    expect(ENGINE_API_ARGS).toEqual(['version', '--format', '{{.Client.APIVersion}} {{.Server.APIVersion}}']);
   });
 });
 

@@ -65,19 +65,9 @@ export interface ContainerSpec {
   healthIntervalSeconds: number;
   /** Adds a healthcheck to images without one (sidecars such as PostgreSQL). */
   healthCmd: string | null;
-  /**
-   * Docker ≥ 25: run the healthcheck every `intervalMs` from the start until it first passes (within
-   * `periodSeconds`), instead of waiting a whole interval for the first try. Null on older engines.
-   */
-  healthStart: HealthStart | null;
   /** `--tmpfs` mounts: `<path>[:<options>]`. */
   tmpfs: string[];
   command: string[];
-}
-
-export interface HealthStart {
-  periodSeconds: number;
-  intervalMs: number;
 }
 
 export function runArgs(spec: ContainerSpec): string[] {
@@ -91,35 +81,9 @@ export function runArgs(spec: ContainerSpec): string[] {
   if (spec.healthCmd) args.push('--health-cmd', spec.healthCmd, '--health-retries', '30');
   // Keeps the image's own test command; only how often Docker runs it changes.
   if (spec.healthIntervalSeconds > 0) args.push('--health-interval', `${spec.healthIntervalSeconds}s`);
-  if (spec.healthStart) {
-    args.push(
-      '--health-start-period',
-      `${spec.healthStart.periodSeconds}s`,
-      '--health-start-interval',
-      `${spec.healthStart.intervalMs}ms`,
-    );
-  }
   for (const mount of spec.tmpfs) args.push('--tmpfs', mount);
   args.push(spec.image, ...spec.command);
   return args;
-}
-
-/** What the run asks the engine, once: the client's and the server's API versions. */
-export const ENGINE_API_ARGS = ['version', '--format', '{{.Client.APIVersion}} {{.Server.APIVersion}}'];
-
-/**
- * `--health-start-interval` came with API 1.44 (Docker 25); the client must know the flag and the server honour
- * it. Parses ENGINE_API_ARGS' output, e.g. `1.45 1.45`; anything else (Docker 20.10: `1.41 1.41`) → false.
- */
-export function supportsHealthStartInterval(stdout: string): boolean {
-  const versions = stdout.trim().split(/\s+/);
-  return (
-    versions.length === 2 &&
-    versions.every((version) => {
-      const match = /^(\d+)\.(\d+)$/.exec(version);
-      return match !== null && (Number(match[1]) > 1 || (Number(match[1]) === 1 && Number(match[2]) >= 44));
-    })
-  );
 }
 
 /** Runs `command` in a running container: the sidecar readiness probes (healthcheck, port). */

@@ -15,7 +15,7 @@ const ok = (stdout = '') => ({
 describe('RunSession', () => {
   afterEach(() => jest.resetAllMocks());
 
-  it('labels the run and removes tracked and swept containers, then networks, once', async () => {
+  it('labels the run, removes what it tracked, then sweeps by label, once', async () => {
     const calls: string[][] = [];
     jest.mocked(runDocker).mockImplementation(async (args) => {
       calls.push(args);
@@ -35,11 +35,11 @@ describe('RunSession', () => {
       networks: ['smoke-x-r1-net'],
     });
     expect(calls).toEqual([
-      ['ps', '--all', '--quiet', '--filter', 'label=ventas.smoke=r1'],
-      ['rm', '--force', '--volumes', 'smoke-x-r1-db', 'smoke-x-r1-app', 'abc123'],
-      ['network', 'ls', '--quiet', '--filter', 'label=ventas.smoke=r1'],
+      ['rm', '--force', '--volumes', 'smoke-x-r1-db', 'smoke-x-r1-app'],
       ['network', 'rm', 'smoke-x-r1-net'],
       ['ps', '--all', '--quiet', '--filter', 'label=ventas.smoke=r1'],
+      ['network', 'ls', '--quiet', '--filter', 'label=ventas.smoke=r1'],
+      ['rm', '--force', '--volumes', 'abc123'],
     ]);
   });
 

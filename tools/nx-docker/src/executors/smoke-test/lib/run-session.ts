@@ -3,7 +3,14 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dockerBinary, DockerResult, runDocker, RunDockerOptions } from '../../../lib/docker/docker';
+import {
+  dockerBinary,
+  DockerResult,
+  FollowedDocker,
+  followDocker,
+  runDocker,
+  RunDockerOptions,
+} from '../../../lib/docker/docker';
 import { runFilter, SMOKE_LABEL } from './run-args';
 
 export interface CleanupReport {
@@ -21,7 +28,15 @@ export function newRunId(): string {
 /** What the steps of a run use of it: a fake of this is enough to run them without a daemon. */
 export type SmokeSession = Pick<
   RunSession,
-  'runId' | 'labels' | 'signal' | 'interrupted' | 'docker' | 'trackContainer' | 'trackNetwork' | 'cleanup'
+  | 'runId'
+  | 'labels'
+  | 'signal'
+  | 'interrupted'
+  | 'docker'
+  | 'follow'
+  | 'trackContainer'
+  | 'trackNetwork'
+  | 'cleanup'
 >;
 
 /**
@@ -36,6 +51,7 @@ export class RunSession {
   private readonly containers: string[] = [];
   private readonly networks: string[] = [];
   private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly following = new Set<FollowedDocker>();
   private cleanupPromise: Promise<CleanupReport> | null = null;
   private readonly handlers = new Map<NodeJS.Signals, () => void>();
   private watchdog: Watchdog | null = null;
@@ -61,6 +77,18 @@ export class RunSession {
     const forget = () => this.inFlight.delete(pending);
     pending.then(forget, forget);
     return pending;
+  }
+
+  /**
+   * followDocker, ended by an interruption; cleanup stops whatever still runs (a `logs --follow` would otherwise
+   * last until its container is removed, and cleanup waits for nothing it started).
+   */
+  follow(args: string[], onOutput: () => void): FollowedDocker {
+    this.signal.throwIfAborted();
+    const followed = followDocker(args, { onOutput, cancelSignal: this.signal });
+    this.following.add(followed);
+    void followed.ended.then(() => this.following.delete(followed));
+    return followed;
   }
 
   /** Register before `docker run`/`network create`: a name is known even if the command is interrupted. */
@@ -105,20 +133,22 @@ export class RunSession {
   }
 
   private async doCleanup(): Promise<CleanupReport> {
+    for (const followed of this.following) followed.stop();
     // A `docker run` in flight may still create its container: let it finish (bounded) before removing.
     await Promise.race([Promise.allSettled([...this.inFlight]), delay(15_000)]);
-    const swept = await runDocker(['ps', '--all', '--quiet', ...runFilter(this.runId)], { reject: false });
-    const containers = unique([...this.containers, ...lines(swept.stdout)]);
-    if (containers.length) await runDocker(['rm', '--force', '--volumes', ...containers], { reject: false });
-    const sweptNetworks = await runDocker(['network', 'ls', '--quiet', ...runFilter(this.runId)], {
-      reject: false,
-    });
-    const networks = unique([...this.networks, ...lines(sweptNetworks.stdout)]);
-    if (networks.length) await runDocker(['network', 'rm', ...networks], { reject: false });
-    // Last resort: anything still labelled with this run (a create that landed during the removal).
-    const left = await runDocker(['ps', '--all', '--quiet', ...runFilter(this.runId)], { reject: false });
-    if (lines(left.stdout).length)
-      await runDocker(['rm', '--force', '--volumes', ...lines(left.stdout)], { reject: false });
+    // What the run made, by name: every name is tracked before its docker command runs.
+    if (this.containers.length)
+      await runDocker(['rm', '--force', '--volumes', ...unique(this.containers)], { reject: false });
+    if (this.networks.length) await runDocker(['network', 'rm', ...unique(this.networks)], { reject: false });
+    // Then by label: anything a cancelled command left, or a create that landed during the removal.
+    const [containersLeft, networksLeft] = await Promise.all([
+      runDocker(['ps', '--all', '--quiet', ...runFilter(this.runId)], { reject: false }),
+      runDocker(['network', 'ls', '--quiet', ...runFilter(this.runId)], { reject: false }),
+    ]);
+    if (lines(containersLeft.stdout).length)
+      await runDocker(['rm', '--force', '--volumes', ...lines(containersLeft.stdout)], { reject: false });
+    if (lines(networksLeft.stdout).length)
+      await runDocker(['network', 'rm', ...lines(networksLeft.stdout)], { reject: false });
     return { containers: this.containers.slice(), networks: this.networks.slice() };
   }
 }

@@ -1,7 +1,7 @@
 import { createVerifier } from 'fast-jwt';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DockerError, DockerResult, RunDockerOptions } from '../../../lib/docker/docker';
+import { DockerError, DockerResult, FollowedDocker, RunDockerOptions } from '../../../lib/docker/docker';
 import { normalizeOptions } from './normalize-options';
 import type { SmokeSession } from './run-session';
 import { requestHeaders, runContainers } from './runtime';
@@ -29,7 +29,6 @@ interface FakeContainer {
 }
 
 interface EngineScript {
-  api: string;
   /** Health of each container (by role: the alias, or `app`) once it runs. */
   health: Record<string, string | null>;
   /** Containers (by role) that exit at once with this code. */
@@ -74,8 +73,6 @@ class FakeSession implements SmokeSession {
     }
     const name = args[args.length - 1];
     switch (args[0]) {
-      case 'version':
-        return result(0, this.script.api);
       case 'network':
         return result(0, 'net-id');
       case 'image':
@@ -120,6 +117,13 @@ class FakeSession implements SmokeSession {
       default:
         throw new Error(`unexpected docker ${args.join(' ')}`);
     }
+  }
+
+  /** `docker logs --follow`: silent; it ends at once for a container that is not running. */
+  follow(args: string[]): FollowedDocker {
+    this.calls.push({ args, env: undefined });
+    const running = this.containers.get(args[args.length - 1])?.running ?? false;
+    return { ended: running ? new Promise<void>(() => undefined) : Promise.resolve(), stop: () => undefined };
   }
 
   trackContainer(name: string): void {
@@ -186,7 +190,6 @@ const HEALTHCHECK = ['CMD', 'node', '/app/health.js'];
 function start(script: Partial<EngineScript> = {}, raw: SmokeTestExecutorSchema = {}) {
   session = new FakeSession(
     {
-      api: '1.45 1.45',
       health: { db: 'healthy', app: 'healthy' },
       exits: {},
       stopExitCode: 0,
@@ -233,7 +236,7 @@ describe('runContainers', () => {
     expect(run.stopMs).toEqual(expect.any(Number));
     expect(run.checks[1].message).toMatch(
       new RegExp(
-        `^healthy in \\d\\.\\d s \\(Docker reports it healthy; GET /health → 200 on http://127.0.0.1:${hostPort}\\)$`,
+        `^healthy in \\d\\.\\d s \\(its image's HEALTHCHECK passed \\(docker exec\\), Docker's own health not unhealthy; GET /health → 200 on http://127.0.0.1:${hostPort}\\)$`,
       ),
     );
     expect(session.tracked).toEqual({
@@ -243,43 +246,40 @@ describe('runContainers', () => {
     expect(session.cleanups).toBe(1);
   });
 
-  it('on Docker ≥ 25 lets Docker run healthchecks every second from the start; sidecar tmpfs and command', async () => {
-    await start();
-    const db = session.runOf('db') ?? [];
-    expect(db.join(' ')).toContain(
-      '--health-start-period 2s --health-start-interval 1000ms --tmpfs /var/lib/postgresql/data postgres:15-bookworm postgres -c fsync=off',
-    );
-    expect((session.runOf('app') ?? []).join(' ')).toContain(
-      '--health-start-period 2s --health-start-interval 1000ms',
-    );
-    // Docker itself runs the app's healthcheck: no docker exec of it.
-    expect(session.calls.filter((c) => c.args[0] === 'exec' && c.args[1] === 'smoke-svc-r1-app')).toEqual([]);
-  });
-
-  it('on older engines runs the image HEALTHCHECK with docker exec; a pass counts while Docker says starting', async () => {
-    const run = await start({ api: '1.41 1.41', health: { db: 'starting', app: 'starting' } });
+  it("runs the image HEALTHCHECK itself (docker exec) and leaves Docker's interval alone; sidecar tmpfs and command", async () => {
+    const run = await start({ health: { db: 'starting', app: 'starting' } });
     expect(summary(run.checks)).toEqual([
       'passed sidecar db',
       'passed healthy',
       'passed endpoint GET /health',
       'passed stop',
     ]);
-    expect(run.checks[1].message).toMatch(
-      /its image's HEALTHCHECK passed \(docker exec\), Docker's own health not unhealthy/,
-    );
-    expect(session.runOf('app')?.join(' ')).not.toContain('--health-start');
+    const db = (session.runOf('db') ?? []).join(' ');
+    expect(db).toContain('--tmpfs /var/lib/postgresql/data postgres:15-bookworm postgres -c fsync=off');
+    for (const role of ['db', 'app'])
+      expect(session.runOf(role)?.join(' ')).not.toMatch(/--health-(start|interval)/);
     expect(session.calls.map((c) => c.args)).toContainEqual([
       'exec',
       'smoke-svc-r1-app',
       'node',
       '/app/health.js',
     ]);
+    // Each container's wait follows its new output instead of polling Docker.
+    expect(session.calls.map((c) => c.args)).toContainEqual([
+      'logs',
+      '--follow',
+      '--tail',
+      '0',
+      'smoke-svc-r1-app',
+    ]);
   });
 
   it('is not healthy while Docker reports the app unhealthy, even if the exec passes', async () => {
-    const run = await start({ api: '1.41 1.41', health: { db: 'healthy', app: 'unhealthy' } });
+    const run = await start({ health: { db: 'healthy', app: 'unhealthy' } });
     expect(summary(run.checks)).toEqual(['passed sidecar db', 'failed healthy']);
-    expect(run.checks[1].message).toMatch(/svc was not healthy within 2 s: Docker reports it 'unhealthy'/);
+    expect(run.checks[1].message).toMatch(
+      /svc was not healthy within 2 s: its healthcheck passes \(docker exec\), but Docker reports it 'unhealthy'/,
+    );
     expect(run.healthy).toBe(false);
     expect(run.logs.map((l) => l.role)).toEqual(['sidecar db', 'svc']);
   });

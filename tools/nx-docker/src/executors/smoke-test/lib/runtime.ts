@@ -1,11 +1,12 @@
 import { lastLines } from '../../../lib/docker/docker';
+import { ContainerActivity } from './activity';
 import { parseImageInspect } from '../../../lib/docker/inspect';
 import { ensureImage } from '../../../lib/results/ensure-image';
 import { readImageManifest } from '../../../lib/results/image-manifest';
 import type { SmokeCheck } from '../../../lib/results/smoke-manifest';
 import { bearerAuthorization, newJwtSecret } from './jwt';
 import type { NormalizedEndpoint, NormalizedService, NormalizedSmokeTestOptions } from './normalize-options';
-import { httpRequest, waitUntilHealthy, WaitOutcome } from './probe';
+import { HealthcheckRun, httpRequest, waitUntilHealthy, WaitOutcome } from './probe';
 import {
   healthcheckCommand,
   noReadinessMessage,
@@ -16,17 +17,14 @@ import {
 import { ContainerLog, evaluateEndpoint, evaluateStop } from './report';
 import {
   containerName,
-  ENGINE_API_ARGS,
   envArgs,
   execArgs,
-  HealthStart,
   networkCreateArgs,
   networkName,
   parseContainerState,
   parsePublishedPort,
   runArgs,
   stopArgs,
-  supportsHealthStartInterval,
 } from './run-args';
 import type { SmokeSession } from './run-session';
 import { waitForSidecar } from './wait-for-sidecar';
@@ -53,13 +51,6 @@ export interface ImageUnderTest {
 export type Step<T> =
   { passed: true; checks: SmokeCheck[]; value: T } | { passed: false; checks: SmokeCheck[]; value?: T };
 
-/**
- * How often Docker ≥ 25 runs a healthcheck from the start until it first passes (--health-start-interval). Each
- * run is a process in the container (a `node -e fetch(…)` costs ~0.1 s of CPU): at 250 ms, four smoke tests in
- * parallel on 2 cores starved the services they waited for, and their healthchecks timed out.
- */
-export const HEALTH_START_INTERVAL_MS = 1000;
-
 /** Everything the steps of one run share. `started` lists each container before its docker run, for the logs. */
 interface RunContext {
   options: NormalizedSmokeTestOptions;
@@ -72,7 +63,6 @@ interface RunContext {
 
 interface Engine {
   network: string;
-  healthStart: HealthStart | null;
 }
 
 interface RunningApp {
@@ -147,21 +137,14 @@ function failedStep(check: string, message: string, hint?: string): Step<never> 
 
 /**
  * Every run gets its own network, sidecars or not: runs never see each other, and the default bridge is not
- * needed (it can be missing on a shared engine). The engine's API version is read meanwhile: it decides
- * whether Docker itself can run healthchecks at short intervals from the start.
+ * needed (it can be missing on a shared engine).
  */
 async function createNetwork(run: RunContext): Promise<Step<Engine>> {
   const { options, session } = run;
   const network = networkName(options.project, session.runId);
   session.trackNetwork(network);
-  const [, api] = await Promise.all([
-    session.docker(networkCreateArgs(network, session.labels)),
-    session.docker(ENGINE_API_ARGS, { reject: false }),
-  ]);
-  const healthStart = supportsHealthStartInterval(api.stdout)
-    ? { periodSeconds: Math.ceil(options.timeoutSeconds), intervalMs: HEALTH_START_INTERVAL_MS }
-    : null;
-  return { passed: true, checks: [], value: { network, healthStart } };
+  await session.docker(networkCreateArgs(network, session.labels));
+  return { passed: true, checks: [], value: { network } };
 }
 
 /** One after the other, each until ready: a later one (a service) may need an earlier one (its database). */
@@ -212,7 +195,6 @@ async function startSidecar(
       envArgs: env.args,
       healthIntervalSeconds: options.healthIntervalSeconds,
       healthCmd: service.healthCmd,
-      healthStart: plan.kind === 'health' ? engine.healthStart : null,
       tmpfs: service.tmpfs,
       command: service.command,
     }),
@@ -227,7 +209,6 @@ async function startSidecar(
     probeContainer: containerName(options.project, session.runId, `${service.alias}_probe`),
     timeoutMs: options.timeoutSeconds * 1000,
     state: () => containerState(session, name),
-    dockerRunsHealthcheck: engine.healthStart !== null,
   });
   if (!outcome.ready) return failedStep(check, outcome.message, readinessHint(service, plan, outcome.reason));
   return {
@@ -240,10 +221,10 @@ async function startSidecar(
 }
 
 /**
- * The service, until healthy: the image's own HEALTHCHECK passes and GET healthPath answers 200 on the
- * published port. On Docker ≥ 25 Docker runs the healthcheck every second from the start and its verdict is
- * awaited; on older engines the same command also runs with docker exec at short intervals (Docker must not
- * report the container unhealthy), so nobody waits a whole health interval for the first try.
+ * The service, until healthy: GET healthPath answers 200 on the published port and the image's own HEALTHCHECK
+ * passes, run in the container with docker exec, while Docker does not report it unhealthy (waitUntilHealthy).
+ * Docker's own health runs stay at the image's interval: at one per second, the healthchecks of four smoke
+ * tests took the CPU their containers needed to start.
  */
 async function startApp(run: RunContext, engine: Engine): Promise<Step<RunningApp>> {
   const { options, session } = run;
@@ -268,7 +249,6 @@ async function startApp(run: RunContext, engine: Engine): Promise<Step<RunningAp
       envArgs: env.args,
       healthIntervalSeconds: options.healthIntervalSeconds,
       healthCmd: null,
-      healthStart: engine.healthStart,
       tmpfs: [],
       command: [],
     }),
@@ -276,48 +256,55 @@ async function startApp(run: RunContext, engine: Engine): Promise<Step<RunningAp
   );
   const baseUrl = once(() => publishedUrl(session, name, options.port));
   const healthcheck = run.image.healthcheck ? healthcheckCommand(run.image.healthcheck) : null;
-  const outcome = await waitUntilHealthy(
-    {
-      state: () => containerState(session, name),
-      http: async () =>
-        httpRequest(`${await baseUrl()}${options.healthPath}`, { timeoutMs: 2000, signal: session.signal }),
-      ...(healthcheck && !engine.healthStart
-        ? {
-            healthcheck: async () =>
-              (
-                await session.docker(execArgs(name, healthcheck.command), {
-                  reject: false,
-                  timeoutMs: 5000,
-                  cancelSignal: session.signal,
-                })
-              ).exitCode === 0,
-          }
-        : {}),
-    },
-    {
-      what: options.project,
-      timeoutMs: options.timeoutSeconds * 1000,
-      httpLabel: `GET ${options.healthPath} on container port ${options.port}`,
-      signal: session.signal,
-    },
-  );
+  const activity = new ContainerActivity(session, name);
+  let outcome: WaitOutcome;
+  try {
+    outcome = await waitUntilHealthy(
+      {
+        state: () => containerState(session, name),
+        http: async () =>
+          httpRequest(`${await baseUrl()}${options.healthPath}`, { timeoutMs: 2000, signal: session.signal }),
+        healthcheck: healthcheck ? () => runHealthcheck(session, name, healthcheck.command) : null,
+        activity,
+      },
+      {
+        what: options.project,
+        timeoutMs: options.timeoutSeconds * 1000,
+        httpLabel: `GET ${options.healthPath} on container port ${options.port}`,
+        signal: session.signal,
+      },
+    );
+  } finally {
+    activity.stop();
+  }
   if (!outcome.healthy) return failedStep('healthy', outcome.message, healthHint(outcome, options));
   const timeToHealthyMs = Date.now() - runAt;
-  const verdict =
-    outcome.verdict === 'docker'
-      ? 'Docker reports it healthy'
-      : "its image's HEALTHCHECK passed (docker exec), Docker's own health not unhealthy";
   return {
     passed: true,
     checks: [
       {
         check: 'healthy',
         status: 'passed',
-        message: `healthy in ${seconds(timeToHealthyMs)} (${verdict}; GET ${options.healthPath} → 200 on ${await baseUrl()})`,
+        message: `healthy in ${seconds(timeToHealthyMs)} (its image's HEALTHCHECK passed (docker exec), Docker's own health not unhealthy; GET ${options.healthPath} → 200 on ${await baseUrl()})`,
       },
     ],
     value: { name, baseUrl: await baseUrl(), timeToHealthyMs },
   };
+}
+
+async function runHealthcheck(
+  session: SmokeSession,
+  container: string,
+  command: string[],
+): Promise<HealthcheckRun> {
+  const result = await session.docker(execArgs(container, command), {
+    reject: false,
+    timeoutMs: 5000,
+    cancelSignal: session.signal,
+  });
+  if (result.exitCode === 0) return { passed: true, detail: 'passed (docker exec)' };
+  const output = lastLines(`${result.stdout}\n${result.stderr}`.trim(), 1) || '(no output)';
+  return { passed: false, detail: `exited with code ${result.exitCode} (docker exec): ${output}` };
 }
 
 /** Each endpoint once, in order; all are called even after one fails, so the report shows every answer. */

@@ -1,4 +1,4 @@
-import { DockerResult, runDocker } from '../../../lib/docker/docker';
+import { DockerResult, followDocker, runDocker } from '../../../lib/docker/docker';
 import type { ContainerState } from './run-args';
 import { RunSession } from './run-session';
 import { SidecarWait, waitForSidecar } from './wait-for-sidecar';
@@ -6,7 +6,24 @@ import { SidecarWait, waitForSidecar } from './wait-for-sidecar';
 jest.mock('../../../lib/docker/docker', () => ({
   ...jest.requireActual('../../../lib/docker/docker'),
   runDocker: jest.fn(),
+  followDocker: jest.fn(),
 }));
+
+/** `docker logs --follow` of a sidecar that prints a line every 20 ms until the wait stops following it. */
+function chattyFollower(): void {
+  jest.mocked(followDocker).mockImplementation((_args, { onOutput }) => {
+    const timer = setInterval(onOutput, 20);
+    let end!: () => void;
+    const ended = new Promise<void>((resolve) => (end = resolve));
+    return {
+      ended,
+      stop: () => {
+        clearInterval(timer);
+        end();
+      },
+    };
+  });
+}
 
 const result = (exitCode: number, stdout = '', stderr = ''): DockerResult => ({
   command: 'docker …',
@@ -51,6 +68,7 @@ describe('waitForSidecar', () => {
   beforeEach(() => {
     calls = [];
     session = new RunSession({}, 'r1');
+    chattyFollower();
   });
   afterEach(() => jest.resetAllMocks());
 
@@ -65,61 +83,37 @@ describe('waitForSidecar', () => {
     });
   }
 
-  it("on Docker ≥ 25 reads Docker's health only: no docker exec, and what Docker last saw on timeout", async () => {
-    docker({});
-    const plan = {
-      kind: 'health' as const,
-      source: 'healthCmd' as const,
-      command: ['/bin/sh', '-c', 'pg_isready'],
-      display: 'pg_isready',
-    };
-    const healthy = await waitForSidecar(
-      session,
-      wait({
-        plan,
-        dockerRunsHealthcheck: true,
-        state: jest
-          .fn()
-          .mockResolvedValueOnce({ ...running, health: 'starting' })
-          .mockResolvedValue({ ...running, health: 'healthy' }),
-      }),
-    );
-    expect(healthy).toMatchObject({ ready: true, detail: 'Docker reports it healthy' });
-    const late = await waitForSidecar(
-      session,
-      wait({
-        plan,
-        dockerRunsHealthcheck: true,
-        timeoutMs: 1200,
-        state: async () => ({ ...running, health: 'starting', lastHealthOutput: 'no response (exit 2)' }),
-      }),
-    );
-    expect(late).toMatchObject({
-      ready: false,
-      reason: 'timeout',
-      message: expect.stringMatching(
-        /last: Docker reports it 'starting'; last healthcheck: no response \(exit 2\)\.$/,
-      ),
+  it('tries again when the sidecar prints something, following its new output', async () => {
+    docker({
+      'exec smoke-x-r1-db /bin/sh -c': [result(1, 'closed\n--- exit 1'), result(0, 'listening 00000000')],
     });
-    expect(calls).toEqual([]);
+    const started = Date.now();
+    await expect(waitForSidecar(session, wait({}))).resolves.toMatchObject({ ready: true });
+    // The output woke the second try: no waiting for the 2 s retry of a silent container.
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(jest.mocked(followDocker).mock.calls[0][0]).toEqual([
+      'logs',
+      '--follow',
+      '--tail',
+      '0',
+      'smoke-x-r1-db',
+    ]);
+    expect(jest.mocked(followDocker).mock.calls[0][1]).toMatchObject({ cancelSignal: session.signal });
   });
 
-  it('runs the healthCmd with docker exec as Docker would (sh -c) until it passes', async () => {
+  it('runs the healthCmd in a loop inside the sidecar (one docker exec), as Docker would (sh -c)', async () => {
     docker({
       'exec smoke-x-r1-db': [
-        result(2, '127.0.0.1:5432 - no response'),
-        result(0, '127.0.0.1:5432 - accepting connections'),
+        // The loop ran out of tries (the deadline of this try), then a later one passed.
+        result(2, '127.0.0.1:5432 - no response\n--- exit 2\n127.0.0.1:5432 - no response\n--- exit 2'),
+        result(0, '127.0.0.1:5432 - no response\n--- exit 2\n127.0.0.1:5432 - accepting connections'),
       ],
     });
+    const healthCmd = ['/bin/sh', '-c', 'pg_isready -h 127.0.0.1'];
     const outcome = await waitForSidecar(
       session,
       wait({
-        plan: {
-          kind: 'health',
-          source: 'healthCmd',
-          command: ['/bin/sh', '-c', 'pg_isready -h 127.0.0.1'],
-          display: 'pg_isready -h 127.0.0.1',
-        },
+        plan: { kind: 'health', source: 'healthCmd', command: healthCmd, display: 'pg_isready -h 127.0.0.1' },
         state: async () => ({ ...running, health: 'starting' }),
       }),
     );
@@ -128,15 +122,41 @@ describe('waitForSidecar', () => {
       detail: 'its healthCmd passed (docker exec)',
       dockerHealth: 'starting',
     });
-    expect(calls).toEqual([
-      ['exec', 'smoke-x-r1-db', '/bin/sh', '-c', 'pg_isready -h 127.0.0.1'],
-      ['exec', 'smoke-x-r1-db', '/bin/sh', '-c', 'pg_isready -h 127.0.0.1'],
-    ]);
+    expect(calls).toHaveLength(2);
+    for (const args of calls) {
+      expect(args.slice(0, 3)).toEqual(['exec', 'smoke-x-r1-db', '/bin/sh']);
+      expect(args.slice(-3)).toEqual(healthCmd);
+      // As many tries as fit in the time left.
+      expect(Number(args[6])).toBeGreaterThan(10);
+    }
     // Bounded by the deadline and cancelled with the run.
     expect(jest.mocked(runDocker).mock.calls[0][1]).toMatchObject({
       reject: false,
       timeoutMs: expect.any(Number),
       cancelSignal: session.signal,
+    });
+  });
+
+  it("says what the healthCmd's last finished run printed when the sidecar is never ready", async () => {
+    docker({ 'exec smoke-x-r1-db': [result(2, '127.0.0.1:5432 - no response\n--- exit 2', '')] });
+    const outcome = await waitForSidecar(
+      session,
+      wait({
+        timeoutMs: 1200,
+        plan: {
+          kind: 'health',
+          source: 'healthCmd',
+          command: ['/bin/sh', '-c', 'pg_isready'],
+          display: 'pg_isready',
+        },
+      }),
+    );
+    expect(outcome).toMatchObject({
+      ready: false,
+      reason: 'timeout',
+      message: expect.stringMatching(
+        /; last: its healthCmd exited with code 2: 127\.0\.0\.1:5432 - no response\.$/,
+      ),
     });
   });
 
@@ -152,7 +172,9 @@ describe('waitForSidecar', () => {
   });
 
   it('probes the port inside the sidecar, with no probe container', async () => {
-    docker({ 'exec smoke-x-r1-db /bin/sh -c': [result(1, 'closed'), result(0, 'listening 00000000')] });
+    docker({
+      'exec smoke-x-r1-db /bin/sh -c': [result(1, 'closed\n--- exit 1'), result(0, 'listening 00000000')],
+    });
     const outcome = await waitForSidecar(session, wait({}));
     expect(outcome).toMatchObject({ ready: true, detail: 'a socket listens on 0.0.0.0:5432' });
     expect(calls.every((args) => args[0] === 'exec' && args[1] === 'smoke-x-r1-db')).toBe(true);
@@ -162,7 +184,7 @@ describe('waitForSidecar', () => {
     docker({
       'exec smoke-x-r1-db ': [result(126, NO_SH)],
       'run --detach --interactive --name smoke-x-r1-db-probe': [result(0, 'abc')],
-      'exec smoke-x-r1-db-probe ': [result(1, 'closed'), result(0, 'listening 00000000')],
+      'exec smoke-x-r1-db-probe ': [result(1, 'closed\n--- exit 1'), result(0, 'listening 00000000')],
       'rm --force smoke-x-r1-db-probe': [result(0)],
     });
     const outcome = await waitForSidecar(session, wait({}));

@@ -1,11 +1,15 @@
 import { DockerResult, lastLines, RunDockerOptions } from '../../../lib/docker/docker';
+import { ContainerActivity } from './activity';
 import { Attempt, ReadyOutcome, waitUntilReady } from './probe';
 import {
   describeReadiness,
   describeTcpProbe,
   isMissingExecutable,
+  lastTry,
   Readiness,
+  retryInContainer,
   tcpListenScript,
+  triesWithin,
 } from './readiness';
 import { ContainerState, execArgs, probeContainerArgs } from './run-args';
 import type { SmokeSession } from './run-session';
@@ -21,16 +25,11 @@ export interface SidecarWait {
   probeContainer: string;
   timeoutMs: number;
   state: () => Promise<ContainerState>;
-  /**
-   * Docker itself runs the healthcheck at short intervals from the start (--health-start-interval, Docker ≥ 25):
-   * a health plan then only reads Docker's status, and no docker exec competes with the containers for CPU.
-   */
-  dockerRunsHealthcheck?: boolean;
 }
 
 /**
- * Waits until a started sidecar is ready by its plan (lib/readiness.ts), trying again 500 ms after each try, within
- * the deadline. Everything runs through the session (so Ctrl-C cancels it and cleanup removes what it made), and
+ * Waits until a started sidecar is ready by its plan (lib/readiness.ts), within the deadline: tried again when
+ * the sidecar prints something, else every 2 s (waitUntilReady). Everything runs through the session (so Ctrl-C cancels it and cleanup removes what it made), and
  * nothing reaches a container from the host: the host may only reach ports published on 127.0.0.1.
  *
  * Why docker exec, measured on the shared engine (Docker 26.1.5, 2 cores): `docker exec` ≈ 0.3 s per try, a
@@ -44,9 +43,14 @@ export interface SidecarWait {
  */
 export async function waitForSidecar(session: SmokeSession, wait: SidecarWait): Promise<ReadyOutcome> {
   const probe = new TcpProbeTarget(session, wait);
+  const activity = new ContainerActivity(session, wait.container);
   try {
     return await waitUntilReady(
-      { attempt: (remainingMs) => attemptOnce(session, wait, probe, remainingMs), state: wait.state },
+      {
+        attempt: (remainingMs) => attemptOnce(session, wait, probe, remainingMs),
+        state: wait.state,
+        activity,
+      },
       {
         what: `Sidecar '${wait.alias}'`,
         waitingFor: describeReadiness(wait.plan),
@@ -55,6 +59,7 @@ export async function waitForSidecar(session: SmokeSession, wait: SidecarWait): 
       },
     );
   } finally {
+    activity.stop();
     await probe.remove();
   }
 }
@@ -67,16 +72,29 @@ async function attemptOnce(
 ): Promise<Attempt> {
   const run: RunDockerOptions = { reject: false, timeoutMs: remainingMs, cancelSignal: session.signal };
   const plan = wait.plan;
-  if (plan.kind === 'health' && wait.dockerRunsHealthcheck) {
-    return { ready: false, fromState: true, detail: 'Docker has not seen its healthcheck pass yet' };
-  }
   if (plan.kind === 'health') {
-    const result = await session.docker(execArgs(wait.container, plan.command), run);
     const what = plan.source === 'healthCmd' ? 'its healthCmd' : "its image's HEALTHCHECK";
-    if (result.exitCode === 0) return { ready: true, detail: `${what} passed (docker exec)` };
-    if (cutShort(result)) return { ready: false, incomplete: true, detail: `${what} did not finish in time` };
-    const output = lastLines(`${result.stdout}\n${result.stderr}`.trim(), 1) || '(no output)';
-    return { ready: false, detail: `${what} exited with code ${result.exitCode}: ${output}` };
+    const loop = await session.docker(
+      execArgs(
+        wait.container,
+        retryInContainer(plan.command, triesWithin(remainingMs), { gatePort: plan.gatePort }),
+      ),
+      run,
+    );
+    // No /bin/sh in the sidecar (Docker's own exec error, on stderr): one run per try instead.
+    const result = noShell(loop) ? await session.docker(execArgs(wait.container, plan.command), run) : loop;
+    const last = noShell(loop)
+      ? {
+          output: `${result.stdout}\n${result.stderr}`.trim(),
+          exitCode: cutShort(result) ? null : result.exitCode,
+        }
+      : lastTry(loop.stdout, loop.exitCode);
+    if (last.exitCode === 0) return { ready: true, detail: `${what} passed (docker exec)` };
+    if (last.exitCode === null) {
+      return { ready: false, incomplete: true, detail: `${what} did not finish in time` };
+    }
+    const output = lastLines(last.output, 1) || '(no output)';
+    return { ready: false, detail: `${what} exited with code ${last.exitCode}: ${output}` };
   }
   if (plan.kind === 'log') {
     const result = await session.docker(['logs', wait.container], run);
@@ -86,7 +104,12 @@ async function attemptOnce(
       ? { ready: true, detail: `its log matches /${plan.pattern}/m` }
       : { ready: false, detail: `no line of its log matches /${plan.pattern}/m yet` };
   }
-  return probe.attempt(plan.port, run);
+  return probe.attempt(plan.port, run, triesWithin(remainingMs));
+}
+
+/** Docker could not start the loop's /bin/sh in the container: no run of the command inside ever ended. */
+function noShell(result: DockerResult): boolean {
+  return isMissingExecutable(result) && !/^--- exit \d+$/m.test(result.stdout);
 }
 
 /** runDocker ended the command: its time limit (the deadline) or the run's cancellation. */
@@ -106,31 +129,32 @@ class TcpProbeTarget {
     this.target = wait.container;
   }
 
-  async attempt(port: number, run: RunDockerOptions): Promise<Attempt> {
-    const script = ['/bin/sh', '-c', tcpListenScript(port)];
+  async attempt(port: number, run: RunDockerOptions, tries: number): Promise<Attempt> {
+    const script = retryInContainer(['/bin/sh', '-c', tcpListenScript(port)], tries);
     let result = await this.session.docker(execArgs(this.target, script), run);
-    if (isMissingExecutable(result) && !this.probeStarted) {
+    if (noShell(result) && !this.probeStarted) {
       const started = await this.startProbe();
       if (started) return started;
       result = await this.session.docker(execArgs(this.target, script), run);
     }
-    if (isMissingExecutable(result)) {
+    if (noShell(result)) {
       return {
         ready: false,
         fatal: true,
         detail: `neither the sidecar nor the image under test (${this.wait.probeImage}) has /bin/sh to read /proc/net/tcp with`,
       };
     }
-    if (cutShort(result))
-      return { ready: false, incomplete: true, detail: 'the port probe did not finish in time' };
-    if (result.exitCode !== 0 && result.exitCode !== 1) {
-      return {
-        ready: false,
-        detail: `the port probe failed: ${lastLines(result.stderr || result.stdout, 1)}`,
-      };
+    const last = lastTry(result.stdout, result.exitCode);
+    if (last.exitCode === null) {
+      return cutShort(result)
+        ? { ready: false, incomplete: true, detail: 'the port probe did not finish in time' }
+        : { ready: false, detail: `the port probe failed: ${lastLines(result.stderr || result.stdout, 1)}` };
+    }
+    if (last.exitCode !== 0 && last.exitCode !== 1) {
+      return { ready: false, detail: `the port probe failed: ${lastLines(last.output, 1)}` };
     }
     const via = this.probeStarted ? ' (seen from a probe container in its network namespace)' : '';
-    return { ready: result.exitCode === 0, detail: `${describeTcpProbe(port, result.stdout)}${via}` };
+    return { ready: last.exitCode === 0, detail: `${describeTcpProbe(port, last.output)}${via}` };
   }
 
   /** Starts the probe container; returns a failed attempt if it could not be started. */
