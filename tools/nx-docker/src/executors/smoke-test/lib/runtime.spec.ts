@@ -106,7 +106,9 @@ class FakeSession implements SmokeSession {
       case 'exec':
         return result(this.script.execExitCode);
       case 'port':
-        return result(0, `127.0.0.1:${this.hostPort}`);
+        return this.containers.get(args[1])?.running
+          ? result(0, `127.0.0.1:${this.hostPort}`)
+          : result(1, '', `Error: No public port '8000/tcp' published for ${args[1]}`);
       case 'stop': {
         const state = this.containers.get(name);
         if (state) Object.assign(state, { running: false, exitCode: this.script.stopExitCode });
@@ -322,6 +324,12 @@ describe('runContainers', () => {
     const first = session.envOf('app')?.['JWT_SECRET'];
     await start({}, raw);
     expect(session.envOf('app')?.['JWT_SECRET']).not.toBe(first);
+  });
+
+  it('fails an app that exits at once with its exit code, though it never got a published port', async () => {
+    const run = await start({ exits: { app: 3 } });
+    expect(summary(run.checks)).toEqual(['passed sidecar db', 'failed healthy']);
+    expect(run.checks[1].message).toBe('svc exited with code 3 before becoming healthy.');
   });
 
   it('stops at a sidecar that exits: the app never runs; its logs are kept', async () => {

@@ -254,7 +254,7 @@ async function startApp(run: RunContext, engine: Engine): Promise<Step<RunningAp
     }),
     { env: env.cliEnv },
   );
-  const baseUrl = once(() => publishedUrl(session, name, options.port));
+  const baseUrl = untilMade(() => publishedUrl(session, name, options.port));
   const healthcheck = run.image.healthcheck ? healthcheckCommand(run.image.healthcheck) : null;
   const activity = new ContainerActivity(session, name);
   let outcome: WaitOutcome;
@@ -262,8 +262,12 @@ async function startApp(run: RunContext, engine: Engine): Promise<Step<RunningAp
     outcome = await waitUntilHealthy(
       {
         state: () => containerState(session, name),
-        http: async () =>
-          httpRequest(`${await baseUrl()}${options.healthPath}`, { timeoutMs: 2000, signal: session.signal }),
+        // A container that already exited has no published port: a failed probe, until its log stream ends.
+        http: async () => {
+          const url = await baseUrl().catch((error: Error) => error);
+          if (url instanceof Error) return { ok: false, error: url.message };
+          return httpRequest(`${url}${options.healthPath}`, { timeoutMs: 2000, signal: session.signal });
+        },
         healthcheck: healthcheck ? () => runHealthcheck(session, name, healthcheck.command) : null,
         activity,
       },
@@ -370,10 +374,16 @@ async function publishedUrl(session: SmokeSession, name: string, port: number): 
   return `http://127.0.0.1:${hostPort}`;
 }
 
-/** A function that runs `make` once, on first call, and then returns the same promise. */
-function once<T>(make: () => Promise<T>): () => Promise<T> {
+/** A function that runs `make` until it succeeds once, and then returns that result. */
+function untilMade<T>(make: () => Promise<T>): () => Promise<T> {
   let made: Promise<T> | null = null;
-  return () => (made ??= make());
+  return () => {
+    made ??= make().catch((error: unknown) => {
+      made = null;
+      throw error;
+    });
+    return made;
+  };
 }
 
 async function sidecarImage(workspaceRoot: string, service: NormalizedService): Promise<string> {
