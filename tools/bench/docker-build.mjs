@@ -14,7 +14,9 @@
  *   3. plugin overhead over a raw `docker build` of the same Dockerfile (goal < 5 % or 300 ms/image)
  *   4. a build-all script (one `docker build` per app, one after another) against `nx run-many -t docker-build` in parallel
  *   4b. the same forced run-many in Nx's batch mode (--batch; executors.json batchImplementation)
- *   4c. four images restored on a daemon without them: from archives against docker load, from registry copies
+ *   4c. both again for four changed images (a new file in each app's dist/ before each sample), against the
+ *       build-all script on the same change
+ *   4d. four images restored on a daemon without them: from archives against docker load, from registry copies
  *       against docker pull (ensureImage, as a cache hit on another runner)
  *   5. each image's total size and app-layer size (total − base image)
  */
@@ -219,12 +221,28 @@ function main() {
         `--parallel=${apps.length}`,
         `--batch=${batch}`,
       ]);
-    const samples = { seq: [], plain: [], batch: [] };
+    // "Four changed images": a new file in each app's bundle before every sample, so the loop and Nx both
+    // rebuild the COPY dist/ layer and what follows it (what a changed service costs), not only cached steps.
+    let changeCount = 0;
+    const changeEveryApp = () => {
+      changeCount += 1;
+      for (const app of apps) {
+        writeFileSync(join(root, 'apps', app, 'dist', 'bench-change.txt'), `${ID} ${changeCount}\n`);
+      }
+    };
+    const samples = { seq: [], plain: [], batch: [], changedSeq: [], changedPlain: [], changedBatch: [] };
     for (let i = 0; i < RUNS; i++) {
       samples.seq.push(buildAll());
       samples.plain.push(forced(false));
       samples.batch.push(forced(true));
+      changeEveryApp();
+      samples.changedSeq.push(buildAll());
+      changeEveryApp();
+      samples.changedPlain.push(forced(false));
+      changeEveryApp();
+      samples.changedBatch.push(forced(true));
     }
+    for (const app of apps) rmSync(join(root, 'apps', app, 'dist', 'bench-change.txt'), { force: true });
     const pick = (runs) => [...runs].sort((a, b) => a.ms - b.ms)[Math.floor(runs.length / 2)];
     const seqMs = pick(samples.seq).ms;
     row(
@@ -244,6 +262,26 @@ function main() {
         s(run.ms),
         '≤ 1.2× build-all',
         `${ratio.toFixed(2)}× ${ratio <= 1.2 ? 'ok' : 'over'}; Nx ${runDuration(run.out)}; with checks, inspect, image.json`,
+      );
+    }
+    const changedSeqMs = pick(samples.changedSeq).ms;
+    row(
+      `four changed images: build-all script, ${apps.length} sequential docker builds (median of ${RUNS})`,
+      s(changedSeqMs),
+      '',
+      'a new file in each dist/ before each sample',
+    );
+    for (const [name, runs] of [
+      ['--batch=false', samples.changedPlain],
+      ['--batch', samples.changedBatch],
+    ]) {
+      const run = pick(runs);
+      const ratio = run.ms / changedSeqMs;
+      row(
+        `four changed images: nx run-many -t docker-build --skip-nx-cache --parallel=${apps.length} ${name} (median of ${RUNS})`,
+        s(run.ms),
+        '≤ 1.2× build-all',
+        `${ratio.toFixed(2)}× ${ratio <= 1.2 ? 'ok' : 'over'}; Nx ${runDuration(run.out)}`,
       );
     }
     row('nx run-many -t docker-build, nothing changed', s(hit.ms), '', 'zero builds (Nx cache)');
