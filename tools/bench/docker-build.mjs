@@ -244,46 +244,34 @@ function main() {
     }
     for (const app of apps) rmSync(join(root, 'apps', app, 'dist', 'bench-change.txt'), { force: true });
     const pick = (runs) => [...runs].sort((a, b) => a.ms - b.ms)[Math.floor(runs.length / 2)];
-    const seqMs = pick(samples.seq).ms;
-    row(
-      `build-all script: ${apps.length} sequential docker builds (median of ${RUNS})`,
-      s(seqMs),
-      '',
-      'builds every image, every time',
-    );
-    for (const [name, runs] of [
+    // The build-all script's median, then each Nx variant against it.
+    const compare = (label, seqRuns, seqNote, variants) => {
+      const seqMs = pick(seqRuns).ms;
+      row(
+        `${label}build-all script: ${apps.length} sequential docker builds (median of ${RUNS})`,
+        s(seqMs),
+        '',
+        seqNote,
+      );
+      for (const [name, runs] of variants) {
+        const run = pick(runs);
+        const ratio = run.ms / seqMs;
+        row(
+          `${label}nx run-many -t docker-build --skip-nx-cache --excludeTaskDependencies --parallel=${apps.length} ${name} (median of ${RUNS})`,
+          s(run.ms),
+          '≤ 1.2× build-all',
+          `${ratio.toFixed(2)}× ${ratio <= 1.2 ? 'ok' : 'over'}; Nx ${runDuration(run.out)}; with checks, inspect, image.json`,
+        );
+      }
+    };
+    compare('', samples.seq, 'builds every image, every time', [
       ['--batch=false (one Nx process per task)', samples.plain],
       ['--batch (one Nx worker for all tasks)', samples.batch],
-    ]) {
-      const run = pick(runs);
-      const ratio = run.ms / seqMs;
-      row(
-        `nx run-many -t docker-build --skip-nx-cache --excludeTaskDependencies --parallel=${apps.length} ${name} (median of ${RUNS})`,
-        s(run.ms),
-        '≤ 1.2× build-all',
-        `${ratio.toFixed(2)}× ${ratio <= 1.2 ? 'ok' : 'over'}; Nx ${runDuration(run.out)}; with checks, inspect, image.json`,
-      );
-    }
-    const changedSeqMs = pick(samples.changedSeq).ms;
-    row(
-      `four changed images: build-all script, ${apps.length} sequential docker builds (median of ${RUNS})`,
-      s(changedSeqMs),
-      '',
-      'a new file in each dist/ before each sample',
-    );
-    for (const [name, runs] of [
+    ]);
+    compare('four changed images: ', samples.changedSeq, 'a new file in each dist/ before each sample', [
       ['--batch=false', samples.changedPlain],
       ['--batch', samples.changedBatch],
-    ]) {
-      const run = pick(runs);
-      const ratio = run.ms / changedSeqMs;
-      row(
-        `four changed images: nx run-many -t docker-build --skip-nx-cache --parallel=${apps.length} ${name} (median of ${RUNS})`,
-        s(run.ms),
-        '≤ 1.2× build-all',
-        `${ratio.toFixed(2)}× ${ratio <= 1.2 ? 'ok' : 'over'}; Nx ${runDuration(run.out)}`,
-      );
-    }
+    ]);
     row('nx run-many -t docker-build, nothing changed', s(hit.ms), '', 'zero builds (Nx cache)');
 
     restoreRows(root, apps, row);
