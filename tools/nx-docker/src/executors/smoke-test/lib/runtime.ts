@@ -223,8 +223,8 @@ async function startSidecar(
 /**
  * The service, until healthy: GET healthPath answers 200 on the published port and the image's own HEALTHCHECK
  * passes, run in the container with docker exec, while Docker does not report it unhealthy (waitUntilHealthy).
- * Docker's own health runs stay at the image's interval: at one per second, the healthchecks of four smoke
- * tests took the CPU their containers needed to start.
+ * Docker's own health runs keep the image's interval (healthIntervalSeconds overrides it): each is a process in
+ * the container, and nothing waits for them.
  */
 async function startApp(run: RunContext, engine: Engine): Promise<Step<RunningApp>> {
   const { options, session } = run;

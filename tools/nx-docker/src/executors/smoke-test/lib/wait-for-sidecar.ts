@@ -28,11 +28,13 @@ export interface SidecarWait {
 }
 
 /**
- * Waits until a started sidecar is ready by its plan (lib/readiness.ts), within the deadline: tried again when
- * the sidecar prints something, else every 2 s (waitUntilReady). Everything runs through the session (so Ctrl-C cancels it and cleanup removes what it made), and
- * nothing reaches a container from the host: the host may only reach ports published on 127.0.0.1.
+ * Waits until a started sidecar is ready by its plan (lib/readiness.ts), within the deadline. A healthcheck or a
+ * port probe runs again and again inside the sidecar, in one docker exec that lasts until it passes or the time
+ * is up (retryInContainer); a readyLog is checked when the sidecar prints something, else every 2 s
+ * (waitUntilReady). Everything runs through the session (so Ctrl-C cancels it and cleanup removes what it made),
+ * and nothing reaches a container from the host: the host may only reach ports published on 127.0.0.1.
  *
- * Why docker exec, measured on the shared engine (Docker 26.1.5, 2 cores): `docker exec` ≈ 0.3 s per try, a
+ * Why docker exec, measured on the shared engine (Docker 26.1.5, 2 cores): `docker exec` ≈ 0.3 s per call, a
  * probe container per try (`docker run --rm --network container:<sidecar>`) ≈ 0.7 s, or ≈ 0.75 s with a node
  * connect() in the image under test, which also needs node in that image. So every try is a docker exec into the
  * sidecar itself: its own network namespace, no extra image, nothing left behind. A port is checked by a script of
