@@ -49,6 +49,21 @@ describe('planReadiness', () => {
       { kind: 'health', source: 'image', command: ['node', 'health.js'], display: '["node","health.js"]' },
     ],
     [
+      "an image's HEALTHCHECK waits for its lowest EXPOSEd port to listen first",
+      {},
+      {
+        healthcheck: { test: ['CMD', 'node', 'health.js'], intervalNs: 0, timeoutNs: 0, retries: 0 },
+        exposedPorts: ['9000/tcp', '8000/tcp'],
+      },
+      {
+        kind: 'health',
+        source: 'image',
+        command: ['node', 'health.js'],
+        display: '["node","health.js"]',
+        gatePort: 8000,
+      },
+    ],
+    [
       'then readyLog, over a port',
       { readyLog: 'listening on \\d+' },
       { exposedPorts: ['8000/tcp'] },
