@@ -32,8 +32,20 @@ const KEEP = args.includes('--keep');
 const ID = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 const PREFIX = `ventas-bench-${ID}`;
 
-/** The apps with a docker-build target, each given a unique repository and the test label. */
+/**
+ * The apps with a docker-build target, each given a unique repository and the test label. Images outside apps/
+ * (smoke-postgres, a smoke-test sidecar) lose their docker-build target in the copy: the rows compare the four
+ * services' images with the checklist's loop over the same four.
+ */
 function prepareApps(root) {
+  for (const tool of readdirSync(join(root, 'tools'))) {
+    const path = join(root, 'tools', tool, 'project.json');
+    if (!existsSync(path)) continue;
+    const project = JSON.parse(readFileSync(path, 'utf8'));
+    if (!project.targets?.['docker-build']) continue;
+    delete project.targets['docker-build'];
+    writeFileSync(path, `${JSON.stringify(project, null, 2)}\n`);
+  }
   const apps = [];
   for (const app of readdirSync(join(root, 'apps'))) {
     const path = join(root, 'apps', app, 'project.json');

@@ -31,24 +31,29 @@ const PREFIX = `ventas-bench-${ID}`;
 const GOALS = { parallelMs: 20_000, healthyMs: 2_000, postgresMs: 1_500 };
 
 /**
- * The apps with a smoke-test target; each image gets a repository unique to the bench and the variant (on the
- * containerd store, moving an image's last tag to another image deletes it) and the test label.
+ * The apps with a smoke-test target. Every image built here (theirs and the sidecars' in tools/, such as
+ * smoke-postgres) gets a repository unique to the bench and the variant (on the containerd store, moving an
+ * image's last tag to another image deletes it) and the test label.
  */
 function prepareApps(root, variant) {
   const apps = [];
-  for (const app of readdirSync(join(root, 'apps'))) {
-    const path = join(root, 'apps', app, 'project.json');
+  const projects = [
+    ...readdirSync(join(root, 'apps')).map((app) => ['apps', app]),
+    ...readdirSync(join(root, 'tools')).map((tool) => ['tools', tool]),
+  ];
+  for (const [dir, name] of projects) {
+    const path = join(root, dir, name, 'project.json');
     if (!existsSync(path)) continue;
     const project = JSON.parse(readFileSync(path, 'utf8'));
     const build = project.targets?.['docker-build'];
-    if (!build || !project.targets?.['smoke-test']) continue;
+    if (!build) continue;
     build.options = {
       ...build.options,
-      repository: `${PREFIX}-${variant}-${app}`,
+      repository: `${PREFIX}-${variant}-${name}`,
       labels: { ...(build.options?.labels ?? {}), 'ventas.test': '1' },
     };
     writeFileSync(path, `${JSON.stringify(project, null, 2)}\n`);
-    apps.push(app);
+    if (dir === 'apps' && project.targets['smoke-test']) apps.push(name);
   }
   return apps;
 }

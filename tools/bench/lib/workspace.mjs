@@ -50,6 +50,7 @@ export const docker = (argv, options) => sh(process.env.NX_DOCKER_BINARY || 'doc
 const ROOT_ENTRIES = [
   'apps',
   'libs',
+  'tools/smoke-postgres',
   'nx.json',
   'tsconfig.base.json',
   'package.json',

@@ -7,7 +7,7 @@ import { addProjectConfiguration, logger, readProjectConfiguration, type Tree } 
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildTarget } from '../../src/generators/lib/build-target';
-import { dockerTargets } from '../../src/generators/lib/docker-targets';
+import { dockerTargets, SMOKE_POSTGRES_PROJECT } from '../../src/generators/lib/docker-targets';
 import { generateImageFiles } from '../../src/generators/lib/image-files/image-files';
 import { createTestTree } from '../../src/generators/lib/testing/test-tree';
 import { serviceGenerator } from '../../src/generators/service/service';
@@ -140,6 +140,11 @@ describe("the generated image targets and the executors' schema.json", () => {
   async function generatedTargets() {
     jest.spyOn(logger, 'info').mockImplementation(() => undefined);
     const tree = createTestTree();
+    // As in this workspace: the services' database sidecar is built here (tools/smoke-postgres).
+    addProjectConfiguration(tree, SMOKE_POSTGRES_PROJECT, {
+      root: 'tools/smoke-postgres',
+      targets: { 'docker-build': { executor: '@ventas/nx-docker:docker-build', options: { port: 5432 } } },
+    });
     addProjectConfiguration(tree, 'catalogo-service', {
       root: 'apps/catalogo-service',
       targets: dockerTargets({
@@ -148,6 +153,7 @@ describe("the generated image targets and the executors' schema.json", () => {
         port: 8000,
         healthPath: '/health',
         database: true,
+        databaseProject: SMOKE_POSTGRES_PROJECT,
         upstream: null,
         endpoints: [{ path: '/ready', json: { status: 'ok' } }],
         baseImages: ['node:24-bookworm-slim'],

@@ -82,6 +82,10 @@ function copyWorkspace(): string {
     filter: (source) => {
       const parts = relative(WORKSPACE, source).split(sep);
       if (parts.length === 1 && SKIPPED.has(parts[0])) return false;
+      // Without smoke-postgres the generator scaffolds the official image's sidecar (initdb at start), the path
+      // this test proves end to end; the four services' own smoke tests run the smoke-postgres one. Building it
+      // here would also move the shared daemon's smoke-postgres tags to this copy's image.
+      if (parts.join('/') === 'tools/smoke-postgres') return false;
       // The plugin's bundle cache (tools/nx-docker/node_modules/.cache) is per checkout.
       if (parts.includes('node_modules')) return false;
       // Build outputs inside projects (apps/<svc>/dist) are made again by the targets.

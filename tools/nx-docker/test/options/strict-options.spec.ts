@@ -266,6 +266,8 @@ describe("what this workspace and the generators write passes Nx's validation", 
         port: 8000,
         healthPath: '/health',
         database: true,
+        // The official image's sidecar; matches-workspace.spec covers the smoke-postgres one.
+        databaseProject: null,
         upstream: null,
         endpoints: [{ path: '/ready', json: { status: 'ok' } }],
         baseImages: ['node:24-bookworm-slim'],

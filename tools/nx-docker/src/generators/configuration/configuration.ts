@@ -8,7 +8,7 @@ import {
   type Tree,
 } from '@nx/devkit';
 import { initGenerator } from '../init/init';
-import { dockerfileBaseImages, dockerTargets } from '../lib/docker-targets';
+import { dockerfileBaseImages, dockerTargets, smokePostgresProject } from '../lib/docker-targets';
 import { generateImageFiles } from '../lib/image-files/image-files';
 import { sortObjectKeys } from '../lib/sort-object-keys';
 import { DOCKER_TARGET_NAMES } from '../lib/target-defaults';
@@ -58,6 +58,7 @@ export async function configurationGenerator(
     port: options.port,
     healthPath: options.healthPath,
     database: options.database,
+    databaseProject: smokePostgresProject(tree),
     upstream: options.upstream,
     endpoints: [],
     // The Dockerfile just written, or the one that was kept.

@@ -1,4 +1,4 @@
-import type { TargetConfiguration, Tree } from '@nx/devkit';
+import { getProjects, type TargetConfiguration, type Tree } from '@nx/devkit';
 import { pgIsReadyCommand } from '../../executors/smoke-test/lib/readiness';
 import type { SmokeTestEndpoint, SmokeTestService } from '../../executors/smoke-test/schema';
 import { baseImageInput, baseImagesToTrack } from '../../lib/dockerfile/base-image-input';
@@ -6,9 +6,22 @@ import { parseDockerfile } from '../../lib/dockerfile/parse-dockerfile';
 import { DOCKER_TARGET_DEFAULTS } from './target-defaults';
 import type { UpstreamService } from './upstream';
 
-/** The PostgreSQL sidecar of a service that owns a database, as the four services configure theirs. */
+/** The PostgreSQL sidecar of a service that owns a database, in a workspace without SMOKE_POSTGRES_PROJECT. */
 export const POSTGRES_IMAGE = 'postgres:15-bookworm';
 export const DATABASE_ALIAS = 'db';
+/**
+ * A workspace project whose image is PostgreSQL with its cluster initialised at build time
+ * (tools/smoke-postgres): a sidecar from it starts in about a second, without initdb. The four services use it.
+ */
+export const SMOKE_POSTGRES_PROJECT = 'smoke-postgres';
+/** The throw-away credentials its Dockerfile initialises the cluster with. */
+export const SMOKE_POSTGRES_CREDENTIALS = { user: 'smoke', password: 'smoke-only', db: 'smoke' };
+
+/** SMOKE_POSTGRES_PROJECT when the workspace builds it (a docker-build target), else null. */
+export function smokePostgresProject(tree: Tree): string | null {
+  const project = getProjects(tree).get(SMOKE_POSTGRES_PROJECT);
+  return project?.targets?.['docker-build'] ? SMOKE_POSTGRES_PROJECT : null;
+}
 
 export interface DockerTargetsInput {
   projectName: string;
@@ -17,6 +30,8 @@ export interface DockerTargetsInput {
   healthPath: string;
   /** Start a PostgreSQL sidecar and point DATABASE_URL at it. */
   database: boolean;
+  /** The sidecar's image comes from this project (smokePostgresProject); null: the official image, initialised at start. */
+  databaseProject: string | null;
   upstream: UpstreamService | null;
   endpoints: SmokeTestEndpoint[];
   /** The external images the Dockerfile starts from (dockerfileBaseImages). */
@@ -36,7 +51,12 @@ export function databaseCredentials(projectName: string): { user: string; passwo
   return { user: db, password: `${db}_smoke`, db };
 }
 
-function postgresSidecar(alias: string, projectName: string): SmokeTestService {
+function postgresSidecar(
+  alias: string,
+  projectName: string,
+  databaseProject: string | null,
+): SmokeTestService {
+  if (databaseProject) return { alias, project: databaseProject };
   const { user, password, db } = databaseCredentials(projectName);
   return {
     alias,
@@ -56,8 +76,10 @@ function postgresSidecar(alias: string, projectName: string): SmokeTestService {
   };
 }
 
-function databaseUrl(alias: string, projectName: string): string {
-  const { user, password, db } = databaseCredentials(projectName);
+function databaseUrl(alias: string, projectName: string, databaseProject: string | null): string {
+  const { user, password, db } = databaseProject
+    ? SMOKE_POSTGRES_CREDENTIALS
+    : databaseCredentials(projectName);
   return `postgresql://${user}:${password}@${alias}:5432/${db}`;
 }
 
@@ -65,14 +87,14 @@ function databaseUrl(alias: string, projectName: string): string {
  * Pure: the docker-build, smoke-test and ecr-push targets a service's project.json carries. Only what is
  * specific to the service is written here; cache, inputs, outputs and dependsOn come from nx.json
  * targetDefaults (lib/target-defaults.ts, ensured by init) so that one place decides them for every service —
- * except smoke-test's dependsOn when there is an upstream, explained below.
+ * except smoke-test's dependsOn when a sidecar's image is built here, explained below.
  */
 export function dockerTargets(input: DockerTargetsInput): Record<string, TargetConfiguration> {
   const env: Record<string, string> = {};
   const services: SmokeTestService[] = [];
   if (input.database) {
-    services.push(postgresSidecar(DATABASE_ALIAS, input.projectName));
-    env['DATABASE_URL'] = databaseUrl(DATABASE_ALIAS, input.projectName);
+    services.push(postgresSidecar(DATABASE_ALIAS, input.projectName, input.databaseProject));
+    env['DATABASE_URL'] = databaseUrl(DATABASE_ALIAS, input.projectName, input.databaseProject);
   }
   if (input.upstream) {
     // The upstream's own sidecars first (its database), then the upstream itself, built from this workspace.
@@ -95,14 +117,11 @@ export function dockerTargets(input: DockerTargetsInput): Record<string, TargetC
       ...(input.endpoints.length ? { endpoints: input.endpoints } : {}),
     },
   };
-  if (input.upstream) {
-    // The upstream's image (and any image it runs beside) runs as a sidecar, so it must be built first; its image.json then also becomes an
-    // input (dependentTasksOutputFiles), so a new upstream image re-runs this smoke test. A project-level
-    // dependsOn replaces the default's, hence docker-build is listed again.
-    const images = [
-      input.upstream.name,
-      ...input.upstream.sidecars.flatMap((s) => (s.project ? [s.project] : [])),
-    ];
+  // Images built here that run as sidecars (the database's, the upstream's and any beside it) must be built
+  // first; their image.json then also becomes an input (dependentTasksOutputFiles), so a new sidecar image re-runs
+  // this smoke test. A project-level dependsOn replaces the default's, hence docker-build is listed again.
+  const images = services.flatMap((s) => (s.project ? [s.project] : []));
+  if (images.length) {
     smokeTest.dependsOn = ['docker-build', { projects: [...new Set(images)], target: 'docker-build' }];
   }
 

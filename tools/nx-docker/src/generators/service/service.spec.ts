@@ -302,6 +302,22 @@ describe('service generator', () => {
     });
   });
 
+  it('--database in a workspace that builds smoke-postgres: its image as the sidecar, built first', async () => {
+    addProjectConfiguration(tree, 'smoke-postgres', {
+      root: 'tools/smoke-postgres',
+      targets: { 'docker-build': { executor: '@ventas/nx-docker:docker-build', options: { port: 5432 } } },
+    });
+    await serviceGenerator(tree, { name: 'pagos-service', database: true, skipFormat: true });
+    const smokeTest = targetsOf(tree, 'pagos-service')['smoke-test'];
+    // The credentials tools/smoke-postgres/Dockerfile initialises the cluster with.
+    expect(smokeTest.options.env).toEqual({ DATABASE_URL: 'postgresql://smoke:smoke-only@db:5432/smoke' });
+    expect(smokeTest.options.services).toEqual([{ alias: 'db', project: 'smoke-postgres' }]);
+    expect(smokeTest.dependsOn).toEqual([
+      'docker-build',
+      { projects: ['smoke-postgres'], target: 'docker-build' },
+    ]);
+  });
+
   describe('--upstream', () => {
     beforeEach(async () => {
       addCatalogo(tree);
@@ -428,9 +444,10 @@ describe('service generator', () => {
     });
     await serviceGenerator(tree, { name: 'caja-service', upstream: 'bff-venta', skipFormat: true });
     const smoke = readProjectConfiguration(tree, 'caja-service').targets?.['smoke-test'];
+    // In the order the sidecars start.
     expect(smoke?.dependsOn).toEqual([
       'docker-build',
-      { projects: ['bff-venta', 'catalogo-service'], target: 'docker-build' },
+      { projects: ['catalogo-service', 'bff-venta'], target: 'docker-build' },
     ]);
     expect(smoke?.options.services).toEqual([
       { alias: 'bff-venta-catalogo', project: 'catalogo-service' },

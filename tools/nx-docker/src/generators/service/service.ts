@@ -10,7 +10,7 @@ import {
 import { join } from 'node:path';
 import { initGenerator } from '../init/init';
 import { buildTarget } from '../lib/build-target';
-import { dockerfileBaseImages, dockerTargets } from '../lib/docker-targets';
+import { dockerfileBaseImages, dockerTargets, smokePostgresProject } from '../lib/docker-targets';
 import { generateImageFiles } from '../lib/image-files/image-files';
 import { sortObjectKeys } from '../lib/sort-object-keys';
 import { normalizeOptions } from './lib/normalize-options';
@@ -67,6 +67,7 @@ export async function serviceGenerator(tree: Tree, raw: ServiceGeneratorSchema):
         port: options.port,
         healthPath: '/health',
         database: options.database,
+        databaseProject: smokePostgresProject(tree),
         upstream: options.upstream,
         endpoints: smokeEndpoints(options),
         baseImages: dockerfileBaseImages(tree, options.projectRoot),
