@@ -82,11 +82,10 @@ describe('docker-build against the real engine', () => {
   it('cache hit: the image is in the daemon → ensureImage uses it', async () => {
     expect(await build()).toEqual({ success: true });
     const manifest = readImageManifest(suite.root, 'svc');
-    expect(await ensureImage(suite.root, manifest)).toEqual({
-      imageId: manifest.imageId,
-      source: 'daemon',
-      retagged: [],
-    });
+    const ensured = await ensureImage(suite.root, manifest);
+    expect(ensured).toMatchObject({ imageId: manifest.imageId, source: 'daemon', retagged: [] });
+    // The one inspect it ran is handed on, so the executors do not ask again.
+    expect(parseImageInspect(ensured.inspect ?? '[]').id).toBe(manifest.imageId);
   });
 
   it('cache hit after the image was removed: the archive is loaded and the tags point at it again', async () => {
@@ -96,6 +95,7 @@ describe('docker-build against the real engine', () => {
     expect(await imageIdOf(manifest.imageId)).toBeNull();
     const ensured = await ensureImage(suite.root, manifest);
     expect(ensured.source).toBe('archive');
+    expect(ensured.inspect).toBeNull();
     expect(await imageIdOf(`${repository}:latest`)).toBe(manifest.imageId);
     expect(await imageIdOf(`${repository}:v1.0.0`)).toBe(manifest.imageId);
   });
@@ -117,6 +117,7 @@ describe('docker-build against the real engine', () => {
       imageId: manifest.imageId,
       source: 'daemon',
       retagged: [`${repository}:latest`],
+      inspect: null,
     });
     expect(await imageIdOf(`${repository}:latest`)).toBe(manifest.imageId);
   });

@@ -145,7 +145,9 @@ beforeEach(() => {
   };
   EcrClientMock.mockImplementation(() => ecr as unknown as EcrClient);
   jest.mocked(createAwsClients).mockReturnValue({} as ReturnType<typeof createAwsClients>);
-  jest.mocked(ensureImage).mockResolvedValue({ imageId: IMAGE_ID, source: 'daemon', retagged: [] });
+  jest
+    .mocked(ensureImage)
+    .mockResolvedValue({ imageId: IMAGE_ID, source: 'daemon', retagged: [], inspect: null });
   openSessionMock.mockResolvedValue({
     env: { DOCKER_CONFIG: '/tmp/x' },
     configDir: '/tmp/x',

@@ -104,7 +104,7 @@ async function pushImage(
   if (builtBeforeThisRun(manifest, imageBuildTaskStart(context, options.projectName))) {
     log.info(describeEarlierBuild(manifest, new Date(), ensured.source));
   }
-  const facts = await inspectImage(manifest.imageId, manifest.store);
+  const facts = await inspectImage(manifest.imageId, manifest.store, { inspect: ensured.inspect });
   const wrongImage = platformRefusal(options.projectName, facts, options.platform);
   if (wrongImage) return refuse(run, log, wrongImage);
   const builtRevision = manifest.commit || facts.labels[REVISION_LABEL] || null;

@@ -115,7 +115,7 @@ const MANIFEST: ImageManifest = {
 
 beforeEach(() => {
   jest.mocked(readImageManifest).mockReturnValue(MANIFEST);
-  jest.mocked(ensureImage).mockResolvedValue({ imageId, source: 'daemon', retagged: [] });
+  jest.mocked(ensureImage).mockResolvedValue({ imageId, source: 'daemon', retagged: [], inspect: null });
   jest.mocked(runDocker).mockResolvedValue({
     command: 'docker image inspect',
     exitCode: 0,
@@ -212,7 +212,7 @@ describe('smokeTestExecutor', () => {
       builtAt: '2026-11-29T10:00:00.000Z',
       commit: '1a2b3c4d5e6f7a8b9c0d1a2b3c4d5e6f7a8b9c0d',
     });
-    jest.mocked(ensureImage).mockResolvedValue({ imageId, source: 'archive', retagged: [] });
+    jest.mocked(ensureImage).mockResolvedValue({ imageId, source: 'archive', retagged: [], inspect: null });
 
     // docker-build was a cache hit: its task ran (restored) after the image was built.
     await smokeTestExecutor({}, nxRunContext('2026-11-29T12:00:00.000Z'));

@@ -30,7 +30,7 @@ export default async function smokeTestExecutor(
     logger.info(describeEarlierBuild(manifest, new Date(), ensured.source));
   }
 
-  const facts = await inspectImage(manifest.imageId, manifest.store);
+  const facts = await inspectImage(manifest.imageId, manifest.store, { inspect: ensured.inspect });
   const findings = runImageChecks(facts, options.expectations);
   const structureChecks = findings.map(findingToCheck);
   const structureMs = Date.now() - startedAt;

@@ -10,10 +10,15 @@ import { ImageFacts, parseImageInspect } from './inspect';
 export async function inspectImage(
   ref: string,
   store: ImageStore,
-  options: { binary?: string } = {},
+  options: {
+    binary?: string;
+    /** Its `docker image inspect` JSON, already read (ensureImage). */ inspect?: string | null;
+  } = {},
 ): Promise<ImageFacts> {
   const [inspected, history] = await Promise.all([
-    runDocker(['image', 'inspect', ref], { binary: options.binary }),
+    options.inspect
+      ? { stdout: options.inspect }
+      : runDocker(['image', 'inspect', ref], { binary: options.binary }),
     store === 'containerd'
       ? runDocker(['image', 'history', '--human=false', '--format', '{{.Size}}', ref], {
           binary: options.binary,

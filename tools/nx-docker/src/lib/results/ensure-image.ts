@@ -14,6 +14,11 @@ export interface EnsuredImage {
   source: ImageSource;
   /** Tags that pointed elsewhere (or nowhere) and now point at the manifest's image. */
   retagged: string[];
+  /**
+   * `docker image inspect` of the image as the one call of the usual case read it (a JSON array whose first
+   * element is the image), so the caller need not ask again; null when the image was restored or retagged.
+   */
+  inspect: string | null;
 }
 
 export interface EnsureImageOptions {
@@ -36,9 +41,8 @@ export async function ensureImage(
 ): Promise<EnsuredImage> {
   const started = performance.now();
   // The usual case in one docker call: the image and every tag already point where image.json says.
-  if (await allPointAt(manifest.imageId, [manifest.imageId, ...manifest.tags])) {
-    return { imageId: manifest.imageId, source: 'daemon', retagged: [] };
-  }
+  const inspect = await inspectIfAllPointAt(manifest.imageId, [manifest.imageId, ...manifest.tags]);
+  if (inspect !== null) return { imageId: manifest.imageId, source: 'daemon', retagged: [], inspect };
   let source: ImageSource = 'daemon';
   let from: string | null = null;
   if ((await imageIdOf(manifest.imageId)) === null) {
@@ -56,14 +60,21 @@ export async function ensureImage(
       `restored ${manifest.tags[0] ?? 'untagged'} (${shortId(manifest.imageId)}) from ${from} in ${((performance.now() - started) / 1000).toFixed(2)} s`,
     );
   }
-  return { imageId: manifest.imageId, source, retagged };
+  return { imageId: manifest.imageId, source, retagged, inspect: null };
 }
 
-/** One `docker image inspect` of every ref: true only when each exists and is `imageId`. */
-async function allPointAt(imageId: string, refs: string[]): Promise<boolean> {
-  const result = await runDocker(['image', 'inspect', '--format', '{{.Id}}', ...refs], { reject: false });
-  const ids = result.stdout.split('\n').map((line) => line.trim());
-  return !result.failed && ids.length === refs.length && ids.every((id) => id === imageId);
+/** One `docker image inspect` of every ref: its JSON only when each exists and is `imageId`, else null. */
+async function inspectIfAllPointAt(imageId: string, refs: string[]): Promise<string | null> {
+  const result = await runDocker(['image', 'inspect', ...refs], { reject: false });
+  if (result.failed) return null;
+  let images: unknown;
+  try {
+    images = JSON.parse(result.stdout);
+  } catch {
+    return null;
+  }
+  const ids = Array.isArray(images) ? images.map((image) => (image as { Id?: unknown } | null)?.Id) : [];
+  return ids.length === refs.length && ids.every((id) => id === imageId) ? result.stdout : null;
 }
 
 /** The archive beside image.json when it is there, else the registry copy; neither is a clear error. */

@@ -167,11 +167,13 @@ async function startSidecar(
   const check = `sidecar ${service.alias}`;
   const name = containerName(options.project, session.runId, service.alias);
   const sidecar = await sidecarImage(options.workspaceRoot, service);
-  const inspect = await session.docker(['image', 'inspect', sidecar], { reject: false });
+  const inspect = sidecar.inspect
+    ? { failed: false, stdout: sidecar.inspect, stderr: '' }
+    : await session.docker(['image', 'inspect', sidecar.ref], { reject: false });
   if (inspect.failed) {
     return failedStep(
       check,
-      `Sidecar '${service.alias}' image ${sidecar} is not in the Docker daemon: ${lastLines(inspect.stderr, 1)}`,
+      `Sidecar '${service.alias}' image ${sidecar.ref} is not in the Docker daemon: ${lastLines(inspect.stderr, 1)}`,
       'Pull or build it first (no registry may be reachable while the smoke test runs).',
     );
   }
@@ -186,7 +188,7 @@ async function startSidecar(
   await session.docker(
     runArgs({
       name,
-      image: sidecar,
+      image: sidecar.ref,
       labels: session.labels,
       network: engine.network,
       alias: service.alias,
@@ -386,10 +388,15 @@ function untilMade<T>(make: () => Promise<T>): () => Promise<T> {
   };
 }
 
-async function sidecarImage(workspaceRoot: string, service: NormalizedService): Promise<string> {
-  if (service.source.kind === 'image') return service.source.ref;
+/** The sidecar's image ref, and its inspect JSON when ensuring a project's image has read it already. */
+async function sidecarImage(
+  workspaceRoot: string,
+  service: NormalizedService,
+): Promise<{ ref: string; inspect: string | null }> {
+  if (service.source.kind === 'image') return { ref: service.source.ref, inspect: null };
   const manifest = readImageManifest(workspaceRoot, service.source.project);
-  return (await ensureImage(workspaceRoot, manifest)).imageId;
+  const ensured = await ensureImage(workspaceRoot, manifest);
+  return { ref: ensured.imageId, inspect: ensured.inspect };
 }
 
 async function collectLogs(
