@@ -90,6 +90,11 @@ export async function runDocker(args: string[], options: RunDockerOptions = {}):
   return result;
 }
 
+/** runDocker ended the command before it finished: its time limit, or its cancelSignal. */
+export function wasCutShort(result: DockerResult): boolean {
+  return /(timed out after \d+ ms|cancelled)$/.test(result.stderr);
+}
+
 /** A long-running docker command whose output is only noticed, not kept: `docker logs --follow`. */
 export interface FollowedDocker {
   /** Settles when the command ends by itself (for `logs --follow`: the container stopped) or is stopped. */

@@ -2,8 +2,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { FollowedDocker } from '../../../lib/docker/docker';
 import type { SmokeSession } from './run-session';
 
-/** What ended a wait: the container printed something, its log stream ended (it stopped), or neither. */
-export type Wake = 'output' | 'ended' | 'quiet';
+/**
+ * What ended a wait: the container printed something, its log stream ended (it stopped), or neither; 'ask' when
+ * nothing follows the container, so only Docker can tell whether it still runs.
+ */
+export type Wake = 'output' | 'ended' | 'quiet' | 'ask';
 
 /** Lets a wait sleep until the container does something, instead of asking Docker at a fixed pace. */
 export interface Activity {
@@ -16,6 +19,18 @@ export const NO_ACTIVITY: Activity = {
   next: async (ms, signal) => {
     await sleep(ms, undefined, { signal });
     return 'quiet';
+  },
+};
+
+/**
+ * Follows nothing: every wait sleeps its whole time, then has the caller ask Docker whether the container still
+ * runs. For waits whose tries end by themselves when the container stops (a loop in one docker exec), so that
+ * question comes only after a try that failed early, and no `docker logs --follow` runs idle beside them.
+ */
+export const ASK_DOCKER: Activity = {
+  next: async (ms, signal) => {
+    await sleep(ms, undefined, { signal });
+    return 'ask';
   },
 };
 

@@ -140,7 +140,7 @@ export async function waitUntilHealthy(probes: WaitProbes, options: WaitOptions)
       Math.min(options.intervalMs ?? HTTP_INTERVAL_MS, Math.max(0, deadline - now())),
       options.signal,
     );
-    if (wake === 'ended') {
+    if (wake === 'ended' || wake === 'ask') {
       const state = await probes.state();
       if (!state.running) return exited(options.what, state, now() - started, 'becoming healthy');
     }
@@ -271,7 +271,7 @@ export async function waitUntilReady(probes: ReadyProbes, options: ReadyOptions)
     const remaining = () => Math.max(0, deadline - now());
     await sleep(Math.min(minGapMs, remaining()), undefined, { signal: options.signal });
     const wake = await activity.next(Math.min(quietRetryMs - minGapMs, remaining()), options.signal);
-    if (wake === 'ended') {
+    if (wake === 'ended' || wake === 'ask') {
       const state = await probes.state();
       if (!state.running) return exitedBeforeReady(state);
     }

@@ -1,7 +1,10 @@
 import { runDocker } from '../../../lib/docker/docker';
 import { RunSession } from './run-session';
 
-jest.mock('../../../lib/docker/docker');
+jest.mock('../../../lib/docker/docker', () => ({
+  ...jest.requireActual('../../../lib/docker/docker'),
+  runDocker: jest.fn(),
+}));
 
 const ok = (stdout = '') => ({
   command: 'docker',
@@ -15,11 +18,10 @@ const ok = (stdout = '') => ({
 describe('RunSession', () => {
   afterEach(() => jest.resetAllMocks());
 
-  it('labels the run, removes what it tracked, then sweeps by label, once', async () => {
+  it('labels the run and removes what it tracked by name, once; nothing else to sweep', async () => {
     const calls: string[][] = [];
     jest.mocked(runDocker).mockImplementation(async (args) => {
       calls.push(args);
-      if (args[0] === 'ps' && calls.filter((c) => c[0] === 'ps').length === 1) return ok('abc123\n');
       return ok();
     });
     const session = new RunSession({ 'ventas.test': '1' }, 'r1');
@@ -37,10 +39,43 @@ describe('RunSession', () => {
     expect(calls).toEqual([
       ['rm', '--force', '--volumes', 'smoke-x-r1-db', 'smoke-x-r1-app'],
       ['network', 'rm', 'smoke-x-r1-net'],
-      ['ps', '--all', '--quiet', '--filter', 'label=ventas.smoke=r1'],
-      ['network', 'ls', '--quiet', '--filter', 'label=ventas.smoke=r1'],
-      ['rm', '--force', '--volumes', 'abc123'],
     ]);
+  });
+
+  const SWEEP = [
+    ['ps', '--all', '--quiet', '--filter', 'label=ventas.smoke=r1'],
+    ['network', 'ls', '--quiet', '--filter', 'label=ventas.smoke=r1'],
+    ['rm', '--force', '--volumes', 'abc123'],
+  ];
+
+  it('sweeps by label after a docker run that was cut short: its container may land after the removal', async () => {
+    const calls: string[][] = [];
+    jest.mocked(runDocker).mockImplementation(async (args) => {
+      calls.push(args);
+      if (args[0] === 'run')
+        return { ...ok(), exitCode: -1, failed: true, stderr: 'timed out after 5000 ms' };
+      if (args[0] === 'ps') return ok('abc123\n');
+      return ok();
+    });
+    const session = new RunSession({}, 'r1');
+    session.trackContainer('smoke-x-r1-db');
+    await session.docker(['run', '--detach', '--name', 'smoke-x-r1-db', 'img'], { reject: false });
+    await session.cleanup();
+    expect(calls.slice(2)).toEqual(SWEEP);
+  });
+
+  it('sweeps by label when a removal by name failed', async () => {
+    const calls: string[][] = [];
+    jest.mocked(runDocker).mockImplementation(async (args) => {
+      calls.push(args);
+      if (args[0] === 'rm' && calls.length === 1) return { ...ok(), exitCode: 1, failed: true };
+      if (args[0] === 'ps') return ok('abc123\n');
+      return ok();
+    });
+    const session = new RunSession({}, 'r1');
+    session.trackContainer('smoke-x-r1-db');
+    await session.cleanup();
+    expect(calls.slice(1)).toEqual(SWEEP);
   });
 
   it('waits for a docker command in flight before removing, and refuses new ones once interrupted', async () => {

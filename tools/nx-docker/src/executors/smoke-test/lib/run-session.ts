@@ -10,6 +10,7 @@ import {
   followDocker,
   runDocker,
   RunDockerOptions,
+  wasCutShort,
 } from '../../../lib/docker/docker';
 import { runFilter, SMOKE_LABEL } from './run-args';
 
@@ -53,6 +54,8 @@ export class RunSession {
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly following = new Set<FollowedDocker>();
   private cleanupPromise: Promise<CleanupReport> | null = null;
+  /** A create was cut short or threw: the daemon may still make it after cleanup removed its name. */
+  private mightHaveUntracked = false;
   private readonly handlers = new Map<NodeJS.Signals, () => void>();
   private watchdog: Watchdog | null = null;
 
@@ -76,6 +79,15 @@ export class RunSession {
     this.inFlight.add(pending);
     const forget = () => this.inFlight.delete(pending);
     pending.then(forget, forget);
+    // A create whose CLI was ended (or threw) may still land in the daemon after cleanup removed its name.
+    if (createsSomething(args)) {
+      pending.then(
+        (result) => {
+          if (wasCutShort(result)) this.mightHaveUntracked = true;
+        },
+        () => (this.mightHaveUntracked = true),
+      );
+    }
     return pending;
   }
 
@@ -135,12 +147,23 @@ export class RunSession {
   private async doCleanup(): Promise<CleanupReport> {
     for (const followed of this.following) followed.stop();
     // A `docker run` in flight may still create its container: let it finish (bounded) before removing.
-    await Promise.race([Promise.allSettled([...this.inFlight]), delay(15_000)]);
+    const settled = await Promise.race([
+      Promise.allSettled([...this.inFlight]).then(() => true),
+      delay(15_000).then(() => false),
+    ]);
     // What the run made, by name: every name is tracked before its docker command runs.
-    if (this.containers.length)
-      await runDocker(['rm', '--force', '--volumes', ...unique(this.containers)], { reject: false });
-    if (this.networks.length) await runDocker(['network', 'rm', ...unique(this.networks)], { reject: false });
-    // Then by label: anything a cancelled command left, or a create that landed during the removal.
+    const removed = [
+      this.containers.length
+        ? await runDocker(['rm', '--force', '--volumes', ...unique(this.containers)], { reject: false })
+        : null,
+      this.networks.length
+        ? await runDocker(['network', 'rm', ...unique(this.networks)], { reject: false })
+        : null,
+    ];
+    // Then by label, unless all of it is known to be gone: anything a cancelled command left, or a create that
+    // landed during the removal.
+    const sure = settled && !this.interrupted && !this.mightHaveUntracked && removed.every((r) => !r?.failed);
+    if (sure) return { containers: this.containers.slice(), networks: this.networks.slice() };
     const [containersLeft, networksLeft] = await Promise.all([
       runDocker(['ps', '--all', '--quiet', ...runFilter(this.runId)], { reject: false }),
       runDocker(['network', 'ls', '--quiet', ...runFilter(this.runId)], { reject: false }),
@@ -227,6 +250,11 @@ setInterval(() => {
 
 export function describe(report: CleanupReport): string {
   return `${report.containers.length} container(s) and ${report.networks.length} network(s)`;
+}
+
+/** `docker run`, `docker create`, `docker network create`. */
+function createsSomething(args: string[]): boolean {
+  return args[0] === 'run' || args[0] === 'create' || (args[0] === 'network' && args[1] === 'create');
 }
 
 function lines(text: string): string[] {

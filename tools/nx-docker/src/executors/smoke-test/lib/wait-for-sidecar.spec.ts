@@ -83,12 +83,14 @@ describe('waitForSidecar', () => {
     });
   }
 
-  it('tries again when the sidecar prints something, following its new output', async () => {
+  it('follows the output of a readyLog sidecar, and tries again when it prints something', async () => {
     docker({
-      'exec smoke-x-r1-db /bin/sh -c': [result(1, 'closed\n--- exit 1'), result(0, 'listening 00000000')],
+      'logs smoke-x-r1-db': [result(0, 'booting'), result(0, 'booting\nserver listening on 8000')],
     });
     const started = Date.now();
-    await expect(waitForSidecar(session, wait({}))).resolves.toMatchObject({ ready: true });
+    await expect(
+      waitForSidecar(session, wait({ plan: { kind: 'log', pattern: '^server listening on \\d+$' } })),
+    ).resolves.toMatchObject({ ready: true });
     // The output woke the second try: no waiting for the 2 s retry of a silent container.
     expect(Date.now() - started).toBeLessThan(1500);
     expect(jest.mocked(followDocker).mock.calls[0][0]).toEqual([
@@ -99,6 +101,30 @@ describe('waitForSidecar', () => {
       'smoke-x-r1-db',
     ]);
     expect(jest.mocked(followDocker).mock.calls[0][1]).toMatchObject({ cancelSignal: session.signal });
+  });
+
+  it('follows no output for a port or health wait; after a loop that ended early it asks Docker', async () => {
+    docker({
+      'exec smoke-x-r1-db /bin/sh -c': [result(1, 'closed\n--- exit 1'), result(0, 'listening 00000000')],
+    });
+    const state = jest.fn(async () => running);
+    await expect(waitForSidecar(session, wait({ state }))).resolves.toMatchObject({ ready: true });
+    expect(followDocker).not.toHaveBeenCalled();
+    // Once after the failed loop (still running: try again), once before the verdict.
+    expect(state).toHaveBeenCalledTimes(2);
+  });
+
+  it('a sidecar that stops during its loop fails with its exit code, without waiting for the deadline', async () => {
+    docker({ 'exec smoke-x-r1-db /bin/sh -c': [result(137, '')] });
+    const outcome = await waitForSidecar(
+      session,
+      wait({
+        timeoutMs: 60_000,
+        state: async () => ({ ...running, status: 'exited', running: false, exitCode: 3 }),
+      }),
+    );
+    expect(outcome).toMatchObject({ ready: false, reason: 'exited' });
+    expect(outcome.ready === false && outcome.message).toMatch(/exited with code 3/);
   });
 
   it('runs the healthCmd in a loop inside the sidecar (one docker exec), as Docker would (sh -c)', async () => {

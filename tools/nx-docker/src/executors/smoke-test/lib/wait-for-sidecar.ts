@@ -1,5 +1,5 @@
-import { DockerResult, lastLines, RunDockerOptions } from '../../../lib/docker/docker';
-import { ContainerActivity } from './activity';
+import { DockerResult, lastLines, RunDockerOptions, wasCutShort } from '../../../lib/docker/docker';
+import { ASK_DOCKER, ContainerActivity } from './activity';
 import { Attempt, ReadyOutcome, waitUntilReady } from './probe';
 import {
   describeReadiness,
@@ -45,7 +45,9 @@ export interface SidecarWait {
  */
 export async function waitForSidecar(session: SmokeSession, wait: SidecarWait): Promise<ReadyOutcome> {
   const probe = new TcpProbeTarget(session, wait);
-  const activity = new ContainerActivity(session, wait.container);
+  // Only a readyLog wait reads the output; the other plans' loop ends by itself when the sidecar stops.
+  const followed = wait.plan.kind === 'log' ? new ContainerActivity(session, wait.container) : null;
+  const activity = followed ?? ASK_DOCKER;
   try {
     return await waitUntilReady(
       {
@@ -61,7 +63,7 @@ export async function waitForSidecar(session: SmokeSession, wait: SidecarWait): 
       },
     );
   } finally {
-    activity.stop();
+    followed?.stop();
     await probe.remove();
   }
 }
@@ -88,7 +90,7 @@ async function attemptOnce(
     const last = noShell(loop)
       ? {
           output: `${result.stdout}\n${result.stderr}`.trim(),
-          exitCode: cutShort(result) ? null : result.exitCode,
+          exitCode: wasCutShort(result) ? null : result.exitCode,
         }
       : lastTry(loop.stdout, loop.exitCode);
     if (last.exitCode === 0) return { ready: true, detail: `${what} passed (docker exec)` };
@@ -112,11 +114,6 @@ async function attemptOnce(
 /** Docker could not start the loop's /bin/sh in the container: no run of the command inside ever ended. */
 function noShell(result: DockerResult): boolean {
   return isMissingExecutable(result) && !/^--- exit \d+$/m.test(result.stdout);
-}
-
-/** runDocker ended the command: its time limit (the deadline) or the run's cancellation. */
-function cutShort(result: DockerResult): boolean {
-  return /(timed out after \d+ ms|cancelled)$/.test(result.stderr);
 }
 
 /** Where the port script runs: the sidecar itself, or (no /bin/sh there) a probe container in its namespace. */
@@ -148,7 +145,7 @@ class TcpProbeTarget {
     }
     const last = lastTry(result.stdout, result.exitCode);
     if (last.exitCode === null) {
-      return cutShort(result)
+      return wasCutShort(result)
         ? { ready: false, incomplete: true, detail: 'the port probe did not finish in time' }
         : { ready: false, detail: `the port probe failed: ${lastLines(result.stderr || result.stdout, 1)}` };
     }
