@@ -44,7 +44,7 @@ const nxJson = JSON.parse(readFileSync(join(WORKSPACE, 'nx.json'), 'utf8'));
 
 describe.each([
   ['docker-build', 'nxDockerBuild', ['docker-build.impl.ts', 'batch.impl.ts']],
-  ['smoke-test', 'nxDockerSmokeTest', ['smoke-test.impl.ts']],
+  ['smoke-test', 'nxDockerSmokeTest', ['smoke-test.impl.ts', 'batch.impl.ts']],
 ])('%s: the named input %s covers the code the executor runs', (executor, input, entries) => {
   const folders = coveredFolders(nxJson.namedInputs[input]);
   const files = new Set(

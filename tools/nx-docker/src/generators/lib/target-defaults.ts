@@ -75,13 +75,13 @@ export const DOCKER_TARGET_DEFAULTS: Record<
 export const DOCKER_NAMED_INPUTS: Record<string, string[]> = {
   nxDockerBuild: [
     '{workspaceRoot}/tools/nx-docker/src/executors/docker-build/**/*',
-    '{workspaceRoot}/tools/nx-docker/src/lib/{docker,dockerfile,builder,tags,checks,git,results,registry}/**/*',
+    '{workspaceRoot}/tools/nx-docker/src/lib/{batch,docker,dockerfile,builder,tags,checks,git,results,registry}/**/*',
     '{workspaceRoot}/tools/nx-docker/src/lib/errors.ts',
     '!{workspaceRoot}/tools/nx-docker/src/**/*.spec.ts',
   ],
   nxDockerSmokeTest: [
     '{workspaceRoot}/tools/nx-docker/src/executors/smoke-test/**/*',
-    '{workspaceRoot}/tools/nx-docker/src/lib/{docker,builder,checks,report,results,registry}/**/*',
+    '{workspaceRoot}/tools/nx-docker/src/lib/{batch,docker,builder,checks,report,results,registry}/**/*',
     '{workspaceRoot}/tools/nx-docker/src/lib/errors.ts',
     '!{workspaceRoot}/tools/nx-docker/src/**/*.spec.ts',
   ],

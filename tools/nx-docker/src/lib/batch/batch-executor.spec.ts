@@ -1,7 +1,5 @@
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
-import { BatchTaskResult, batchExecutor } from './batch.impl';
-
-jest.mock('./docker-build.impl', () => ({ __esModule: true, default: jest.fn() }));
+import { BatchTaskResult, batchExecutor, withPrefix } from './batch-executor';
 
 const context = {
   root: '/ws',
@@ -79,6 +77,25 @@ describe('batchExecutor', () => {
       );
       expect(result.endTime).toBeGreaterThanOrEqual(result.startTime as number);
     }
+  });
+
+  it('passes each line through as it is written, with its project prefix unless it has it; keeps it as written', async () => {
+    const live = jest.mocked(process.stdout.write);
+    const run = batchExecutor(async (_options, taskContext) => {
+      process.stdout.write(`Structure checks of ${taskContext.projectName}:\n  ✔ size\n`);
+      process.stdout.write(`[${taskContext.projectName}] #5 DONE 0.1s\n`);
+      return { success: true };
+    });
+    const results = await collect(run(graph(), inputs, {}, context));
+    const shown = live.mock.calls.map(([chunk]) => String(chunk)).join('');
+    expect(shown).toContain('[a] Structure checks of a:\n[a]   ✔ size\n[a] #5 DONE 0.1s\n');
+    expect(results.find((r) => r.task === 'a:docker-build')?.result.terminalOutput).toBe(
+      'Structure checks of a:\n  ✔ size\n[a] #5 DONE 0.1s\n',
+    );
+  });
+
+  it('withPrefix: lines with text get the prefix once; empty lines stay empty', () => {
+    expect(withPrefix('one\n[p] two\n\nthree', '[p] ')).toBe('[p] one\n[p] two\n\n[p] three');
   });
 
   it('gives each task the target Nx would give it outside a batch', async () => {
