@@ -14,6 +14,8 @@
  *   1. each service alone: PostgreSQL sidecar (`db`) ready, other sidecars ready, start → healthy, total
  *   2. the same, all four at once: `nx run-many -t smoke-test --parallel=4` (each service's own numbers)
  *   3. the wall time of that run-many, Nx start-up included
+ *   4. 2 and 3 again in Nx's batch mode (--batch: one worker runs the four), where the plugin has a smoke-test
+ *      batchImplementation (an empty column otherwise)
  * Goals: all four in parallel < 20 s; start → healthy < 2 s; PostgreSQL < 1.5 s.
  * Works on both engine legs (modern: Docker 26 + containerd store; legacy: Debian's 20.10).
  */
@@ -132,18 +134,24 @@ function measureAlone(variant) {
   );
 }
 
-function measureParallel(variant) {
+/** `batch`: Nx's batch mode, one worker for the four tasks (the variant's plugin must have a batchImplementation). */
+function measureParallel(variant, batch = false) {
   for (const app of variant.apps)
     rmSync(join(variant.root, 'dist/images', app, 'smoke.json'), { force: true });
   const run = nx(
     variant.root,
-    ['run-many', '-t', 'smoke-test', ...SMOKE, `--parallel=${variant.apps.length}`],
+    ['run-many', '-t', 'smoke-test', ...SMOKE, `--parallel=${variant.apps.length}`, `--batch=${batch}`],
     { allowFail: true },
   );
   return {
     wallMs: run.ms,
     apps: Object.fromEntries(variant.apps.map((app) => [app, readSmoke(variant.root, app) ?? noSmoke(run)])),
   };
+}
+
+function hasBatchImplementation(root) {
+  const executors = JSON.parse(readFileSync(join(root, 'tools/nx-docker/executors.json'), 'utf8')).executors;
+  return Boolean(executors['smoke-test']?.batchImplementation);
 }
 
 const median = (xs) => {
@@ -159,10 +167,14 @@ function main() {
     if (BEFORE) variants.push(prepareVariant('before', BEFORE));
     variants.push(prepareVariant(BEFORE ? 'after' : 'now', null));
     const apps = variants[variants.length - 1].apps;
-    const samples = Object.fromEntries(variants.map((v) => [v.name, { alone: [], parallel: [] }]));
+    const samples = Object.fromEntries(variants.map((v) => [v.name, { alone: [], parallel: [], batch: [] }]));
     // Alternately, so load from other work on the machine falls on both columns alike.
     for (let i = 0; i < RUNS; i++) {
       for (const variant of variants) samples[variant.name].parallel.push(measureParallel(variant));
+      for (const variant of variants) {
+        if (hasBatchImplementation(variant.root))
+          samples[variant.name].batch.push(measureParallel(variant, true));
+      }
       for (const variant of variants) samples[variant.name].alone.push(measureAlone(variant));
     }
 
@@ -181,12 +193,16 @@ function main() {
     row(`all ${apps.length} in parallel: wall (nx run-many, incl. Nx start-up)`, GOALS.parallelMs, (x) =>
       x.parallel.map((p) => p.wallMs),
     );
+    row(`all ${apps.length} in parallel, --batch (one Nx worker): wall`, GOALS.parallelMs, (x) =>
+      x.batch.map((p) => p.wallMs),
+    );
     for (const [mode, label] of [
       ['alone', 'alone'],
       ['parallel', 'in parallel'],
+      ['batch', 'in parallel, --batch'],
     ]) {
       for (const app of apps) {
-        const runs = (x) => x[mode].map((r) => (mode === 'parallel' ? r.apps[app] : r[app])).filter(Boolean);
+        const runs = (x) => x[mode].map((r) => (mode === 'alone' ? r[app] : r.apps[app])).filter(Boolean);
         const sidecars = [
           ...new Set(variants.flatMap((v) => runs(samples[v.name]).flatMap((r) => Object.keys(r.sidecars)))),
         ];

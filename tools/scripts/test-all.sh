@@ -46,7 +46,9 @@ if [[ "${CI:-}" == "true" ]]; then
 fi
 
 step "lint typecheck test" npx nx run-many -t lint typecheck test --output-style=stream "${FRESH[@]}"
+# In Nx's batch mode: one worker runs the four smoke tests (images.sh and the service e2e test run them one process
+# per task, Nx's default), so both ways run for real on each engine.
 step "smoke-test (builds the images first)" npx nx run-many -t smoke-test -p "${SERVICES[@]}" --output-style=stream \
-  "${FRESH[@]}"
+  --batch "${FRESH[@]}"
 step "ecr-push -c local, twice" push_twice
 step "image report" npx nx run nx-docker:image-report --output-style=stream
