@@ -86,8 +86,9 @@ async function attemptOnce(
       run,
     );
     // No /bin/sh in the sidecar (Docker's own exec error, on stderr): one run per try instead.
-    const result = noShell(loop) ? await session.docker(execArgs(wait.container, plan.command), run) : loop;
-    const last = noShell(loop)
+    const withoutShell = noShell(loop);
+    const result = withoutShell ? await session.docker(execArgs(wait.container, plan.command), run) : loop;
+    const last = withoutShell
       ? {
           output: `${result.stdout}\n${result.stderr}`.trim(),
           exitCode: wasCutShort(result) ? null : result.exitCode,
