@@ -78,7 +78,12 @@ describe('restoring the image of a cache hit', () => {
     await removeImages([...manifest.tags, manifest.imageId]);
     expect(await imageIdOf(manifest.imageId)).toBeNull();
     const ensured = await ensureImage(suite.root, manifest);
-    expect(ensured).toEqual({ imageId: manifest.imageId, source: 'registry', retagged: manifest.tags });
+    expect(ensured).toEqual({
+      imageId: manifest.imageId,
+      source: 'registry',
+      retagged: manifest.tags,
+      inspect: null,
+    });
     expect(await imageIdOf(`${repository}:latest`)).toBe(manifest.imageId);
     expect(await imageIdOf(`${repository}:v1.0.0`)).toBe(manifest.imageId);
     expect(restoreLines()).toEqual([
