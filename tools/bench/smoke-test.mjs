@@ -85,7 +85,7 @@ function prepareVariant(name, ref) {
   nx(root, ['run-many', '-t', 'build']);
   nx(root, ['run-many', '-t', 'docker-build', `--parallel=${apps.length}`]);
   console.error(`bench ${name}: ${root}${ref ? ` (plugin and project.json from ${ref})` : ''}`);
-  return { name, root, apps };
+  return { name, root, apps, batch: hasBatchImplementation(root) };
 }
 
 /** A run's numbers from its smoke.json: what the executor itself measured. */
@@ -134,7 +134,7 @@ function measureAlone(variant) {
   );
 }
 
-/** `batch`: Nx's batch mode, one worker for the four tasks (the variant's plugin must have a batchImplementation). */
+/** `batch`: Nx's batch mode, one worker for the four tasks (only for a variant whose plugin has one: `variant.batch`). */
 function measureParallel(variant, batch = false) {
   for (const app of variant.apps)
     rmSync(join(variant.root, 'dist/images', app, 'smoke.json'), { force: true });
@@ -172,8 +172,7 @@ function main() {
     for (let i = 0; i < RUNS; i++) {
       for (const variant of variants) samples[variant.name].parallel.push(measureParallel(variant));
       for (const variant of variants) {
-        if (hasBatchImplementation(variant.root))
-          samples[variant.name].batch.push(measureParallel(variant, true));
+        if (variant.batch) samples[variant.name].batch.push(measureParallel(variant, true));
       }
       for (const variant of variants) samples[variant.name].alone.push(measureAlone(variant));
     }

@@ -167,18 +167,20 @@ async function startSidecar(
   const check = `sidecar ${service.alias}`;
   const name = containerName(options.project, session.runId, service.alias);
   const sidecar = await sidecarImage(options.workspaceRoot, service);
-  const inspect = sidecar.inspect
-    ? { failed: false, stdout: sidecar.inspect, stderr: '' }
-    : await session.docker(['image', 'inspect', sidecar.ref], { reject: false });
-  if (inspect.failed) {
-    return failedStep(
-      check,
-      `Sidecar '${service.alias}' image ${sidecar.ref} is not in the Docker daemon: ${lastLines(inspect.stderr, 1)}`,
-      'Pull or build it first (no registry may be reachable while the smoke test runs).',
-    );
+  let inspected = sidecar.inspect;
+  if (inspected === null) {
+    const result = await session.docker(['image', 'inspect', sidecar.ref], { reject: false });
+    if (result.failed) {
+      return failedStep(
+        check,
+        `Sidecar '${service.alias}' image ${sidecar.ref} is not in the Docker daemon: ${lastLines(result.stderr, 1)}`,
+        'Pull or build it first (no registry may be reachable while the smoke test runs).',
+      );
+    }
+    inspected = result.stdout;
   }
   // Decided before docker run: a sidecar with nothing to wait for is refused without starting it.
-  const plan = planReadiness(service, parseImageInspect(inspect.stdout));
+  const plan = planReadiness(service, parseImageInspect(inspected));
   if (plan.kind === 'none') {
     return failedStep(check, noReadinessMessage(service.alias), readinessHint(service, plan, 'none'));
   }
