@@ -4,7 +4,7 @@ import {
   defineConfigSchema,
   type BaseConfig,
   type DatabaseConfig,
-} from '@ventas/service-kit';
+} from '@ventas/service-kit/data';
 
 export interface Config extends BaseConfig, DatabaseConfig {
   /** When set, sale-created events go to this SQS queue; otherwise they are logged. */

@@ -4,7 +4,7 @@ import {
   defineConfigSchema,
   type BaseConfig,
   type DatabaseConfig,
-} from '@ventas/service-kit';
+} from '@ventas/service-kit/data';
 
 export type Config = BaseConfig & DatabaseConfig;
 

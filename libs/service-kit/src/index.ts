@@ -1,29 +1,8 @@
-// Public API of the service kit: every service builds on these and nothing else from this folder.
+// Public API of the service kit: every service builds on these and nothing else from this folder. `./data` is
+// its subset without the HTTP server, importable alone as @ventas/service-kit/data.
 export { createApp, DEFAULT_BODY_LIMIT } from './lib/app/create-app';
-export {
-  baseConfigProperties,
-  databaseConfigProperties,
-  defineConfigSchema,
-  type BaseConfig,
-  type ConfigSchema,
-  type DatabaseConfig,
-  type UpstreamConfig,
-  upstreamConfigProperties,
-} from './lib/config/base-config';
-export { ConfigError, loadConfig } from './lib/config/load-config';
+export * from './data';
 export { databasePlugin, pingDatabase } from './lib/db/database.plugin';
-export { normalizeDatabaseUrl, redactDatabaseUrl } from './lib/db/database-url';
-export { connectWithRetry, createPool, type KitLogger } from './lib/db/pool';
-export {
-  migrate,
-  pendingMigrations,
-  type MigratePlan,
-  type MigrateResult,
-  type Migration,
-  type Seed,
-} from './lib/db/migrate';
-export { runPopulateDb } from './lib/db/run-populate-db';
-export { withTransaction } from './lib/db/transaction';
 export { errorHandler, toFieldErrors } from './lib/errors/error-handler';
 export { badRequest, conflict, HttpError, notFound, type FieldError } from './lib/errors/http-error';
 export { healthPlugin, type HealthPluginOptions, type ReadinessCheck } from './lib/health/health.plugin';
@@ -44,11 +23,15 @@ export {
   singleLineText,
 } from './lib/http/input-schemas';
 export { pageSchema, paginationQueryProperties } from './lib/http/pagination';
-export { jsonLogger } from './lib/logging/json-logger';
 export { loggerOptions } from './lib/logging/logger-options';
 export { exitOnStartupError, startServer } from './lib/server/start-server';
-// Test helpers (esbuild is loaded lazily, only by spawnService).
-export { spawnService, SERVICE_BUNDLE_OPTIONS, type ServiceProcess } from './lib/testing/service-process';
+// Test helpers (esbuild is loaded lazily, only by spawnService and bundledPackages).
+export {
+  bundledPackages,
+  spawnService,
+  SERVICE_BUNDLE_OPTIONS,
+  type ServiceProcess,
+} from './lib/testing/service-process';
 export { createTestDatabase, POSTGRES_HINT, type TestDatabase } from './lib/testing/test-database';
 export {
   closedPort,

@@ -1,4 +1,4 @@
-import type { Migration } from '@ventas/service-kit';
+import type { Migration } from '@ventas/service-kit/data';
 
 /**
  * catalogo-service's schema, one migration per change, applied in id order by populate-db on every start

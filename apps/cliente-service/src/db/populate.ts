@@ -1,4 +1,4 @@
-import { migrate, type MigrateResult, type Seed } from '@ventas/service-kit';
+import { migrate, type MigrateResult, type Seed } from '@ventas/service-kit/data';
 import type { Pool } from 'pg';
 import { MIGRATIONS } from './migrations';
 import { SEED_CUSTOMERS } from './seed-data';

@@ -17,6 +17,26 @@ export const SERVICE_BUNDLE_OPTIONS = {
   logLevel: 'warning',
 } as const;
 
+/**
+ * The npm packages an entry's bundle carries (esbuild's metafile, with the build target's options), sorted:
+ * what that bundle loads when it starts.
+ */
+export async function bundledPackages(entry: string): Promise<string[]> {
+  const { build } = await import('esbuild');
+  const result = await build({
+    ...SERVICE_BUNDLE_OPTIONS,
+    external: [...SERVICE_BUNDLE_OPTIONS.external],
+    entryPoints: [entry],
+    write: false,
+    metafile: true,
+  });
+  const packages = Object.keys(result.metafile.inputs).flatMap((input) => {
+    const match = /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
+    return match ? [match[1]] : [];
+  });
+  return [...new Set(packages)].sort();
+}
+
 export interface ServiceProcess {
   url: string;
   port: number;
