@@ -94,6 +94,19 @@ describe('waitUntilHealthy', () => {
     expect(healthcheck).toHaveBeenCalledTimes(2);
   });
 
+  it('fails as exited when the container stopped while its healthcheck ran, without waiting for the deadline', async () => {
+    const outcome = await waitUntilHealthy(
+      {
+        state: sequence([state({ running: false, status: 'exited', exitCode: 1 })]),
+        http: sequence([ok200]),
+        healthcheck: fails,
+      },
+      { ...options, timeoutMs: 60_000 },
+    );
+    expect(outcome).toMatchObject({ healthy: false, reason: 'exited' });
+    expect(outcome.elapsedMs).toBeLessThan(1000);
+  });
+
   it('fails at once without a healthcheck, asking nothing', async () => {
     const http = jest.fn(sequence([ok200]));
     const outcome = await waitUntilHealthy({ state: sequence([state()]), http, healthcheck: null }, options);

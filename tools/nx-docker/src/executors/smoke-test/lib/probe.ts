@@ -93,7 +93,7 @@ export interface WaitOptions {
  * asked every HTTP_INTERVAL_MS (almost free); the healthcheck (a docker exec, often a node process in the
  * container) runs only once it answers 200, and once at the deadline so the message says which of the two
  * fails. Docker is asked for the container's state only when its log stream ends (it stopped: the wait fails at
- * once) and before the verdict.
+ * once) and with each healthcheck run, for the verdict.
  */
 export async function waitUntilHealthy(probes: WaitProbes, options: WaitOptions): Promise<WaitOutcome> {
   const now = options.now ?? Date.now;
@@ -117,12 +117,13 @@ export async function waitUntilHealthy(probes: WaitProbes, options: WaitOptions)
     // Again at most every MIN_TRY_GAP_MS, or every second once it failed while the health path answers 200.
     const gapMs = healthcheck?.passed === false ? 1000 : MIN_TRY_GAP_MS;
     if (httpPassed && now() - lastHealthcheckAt >= gapMs) {
-      healthcheck = await probes.healthcheck();
+      // Docker is asked for the state while the healthcheck runs: the verdict waits for one call, not two in turn.
+      const [run, state] = await Promise.all([probes.healthcheck(), probes.state()]);
+      healthcheck = run;
       lastHealthcheckAt = now();
       unhealthy = null;
+      if (!state.running) return exited(options.what, state, now() - started, 'becoming healthy');
       if (healthcheck.passed) {
-        const state = await probes.state();
-        if (!state.running) return exited(options.what, state, now() - started, 'becoming healthy');
         if (state.health !== 'unhealthy') return { healthy: true, elapsedMs: now() - started };
         unhealthy = state;
       }
