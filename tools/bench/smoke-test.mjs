@@ -6,8 +6,8 @@
  *
  * Works on a throw-away git copy of this workspace (apps/, libs/, the plugin, root config; node_modules
  * linked), so the shared tree, its dist/ and its Nx cache are never touched. With `--before <ref>` a second
- * copy takes the plugin (tools/nx-docker) and the apps' project.json from that commit, and both are measured
- * in the same run, alternately, on the same images: the "before" and "after" columns.
+ * copy takes the code from that commit (the plugin, apps/, libs/, tools/smoke-postgres, tsconfig.base.json),
+ * builds its own images, and both are measured in the same run, alternately: the "before" and "after" columns.
  * The images are built in each copy under a unique `ventas-bench-<id>-<app>` repository with the label
  * ventas.test=1 and removed at the end (also on failure). Every smoke run labels and removes its own
  * containers and network. Measures, from each run's smoke.json (timings and the `sidecar <alias>` checks):
@@ -84,7 +84,7 @@ function prepareVariant(name, ref) {
   gitCommit(root);
   nx(root, ['run-many', '-t', 'build']);
   nx(root, ['run-many', '-t', 'docker-build', `--parallel=${apps.length}`]);
-  console.error(`bench ${name}: ${root}${ref ? ` (plugin and project.json from ${ref})` : ''}`);
+  console.error(`bench ${name}: ${root}${ref ? ` (plugin, apps and libs from ${ref})` : ''}`);
   return { name, root, apps, batch: hasBatchImplementation(root) };
 }
 
@@ -223,7 +223,7 @@ function main() {
       ? 'containerd'
       : 'classic';
     console.log(
-      `\nengine: ${process.env.VENTAS_ENGINE ?? 'unknown'} leg, Docker ${server}, ${store} image store; runs: ${RUNS} (median shown); ${BEFORE ? `before = plugin and project.json at ${BEFORE}; ` : ''}load average: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`,
+      `\nengine: ${process.env.VENTAS_ENGINE ?? 'unknown'} leg, Docker ${server}, ${store} image store; runs: ${RUNS} (median shown); ${BEFORE ? `before = plugin, apps and libs at ${BEFORE}; ` : ''}load average: ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`,
     );
     printTable(rows, ['measure', ...variants.map((v) => v.name), 'goal', 'verdict']);
     if (failures.length)

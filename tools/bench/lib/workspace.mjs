@@ -71,8 +71,8 @@ const PLUGIN_ENTRIES = [
 ];
 
 /**
- * A copy of the working tree in a new temp dir named `<prefix>XXXXXX`; with `ref`, the plugin and the apps'
- * project.json come from that commit (read with git archive: the shared index and working tree are left alone).
+ * A copy of the working tree in a new temp dir named `<prefix>XXXXXX`; with `ref`, the plugin, apps/, libs/,
+ * tools/smoke-postgres and tsconfig.base.json come from that commit (read with git archive: the shared index and working tree are left alone).
  * node_modules holds links to the workspace's packages, except the plugin's own link, which points at the
  * copy's plugin: so a copy of another commit runs that commit's executors.
  */
@@ -85,10 +85,11 @@ export function copyWorkspace(prefix, ref) {
       cpSync(join(MAIN, entry), join(root, entry), { recursive: true, filter });
   }
   if (ref) {
-    const paths = [
-      'tools/nx-docker',
-      ...readdirSync(join(MAIN, 'apps')).map((app) => `apps/${app}/project.json`),
-    ];
+    // The code as it was at ref: the plugin, the services and their kit, the sidecar image, the paths they use.
+    const paths = ['tools/nx-docker', 'apps', 'libs', 'tools/smoke-postgres', 'tsconfig.base.json'].filter(
+      (path) => existsAt(ref, path),
+    );
+    for (const path of paths) rmSync(join(root, path), { recursive: true, force: true });
     const tar = execFileSync('git', ['archive', '--format=tar', ref, '--', ...paths], {
       cwd: MAIN,
       maxBuffer: 256 * 1024 * 1024,
@@ -111,4 +112,14 @@ export function copyWorkspace(prefix, ref) {
   }
   symlinkSync('../../tools/nx-docker', join(root, 'node_modules/@ventas/nx-docker'));
   return root;
+}
+
+/** Whether the commit holds the path (git archive fails on a missing one). */
+function existsAt(ref, path) {
+  try {
+    execFileSync('git', ['cat-file', '-e', `${ref}:${path}`], { cwd: MAIN, stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
 }
