@@ -9,6 +9,9 @@
  *      source (swc-node, or Node's own type stripping where Nx prefers it), in a fresh `node`
  *   2. `nx run nx-docker:image-report`: a whole nx command whose task runs one of those executors
  *   3. `nx show projects` with plugin isolation on and off (why `.env` sets NX_ISOLATE_PLUGINS=false)
+ *   4. `nx show projects` with Nx's V8 compile cache off (NX_COMPILE_CACHE=false). Nx turns it on with
+ *      `module.enableCompileCache()`, which Node 22.1+ has: on Node 20 every nx command pays what this row shows
+ *      over row 3's "false", whatever the plugin does
  * Each row gives the median and the fastest of the runs; compare rows of one run, the machine is noisy.
  */
 import { spawnSync } from 'node:child_process';
@@ -73,6 +76,13 @@ for (const isolate of ['true', 'false']) {
     samples.push(run([NX, 'show', 'projects'], { ...ENV, NX_ISOLATE_PLUGINS: isolate }).ms);
   rows.push([`nx show projects, NX_ISOLATE_PLUGINS=${isolate}`, stats(samples)]);
 }
+
+const uncached = [];
+for (let i = 0; i < RUNS; i++)
+  uncached.push(
+    run([NX, 'show', 'projects'], { ...ENV, NX_ISOLATE_PLUGINS: 'false', NX_COMPILE_CACHE: 'false' }).ms,
+  );
+rows.push(['nx show projects, NX_ISOLATE_PLUGINS=false, NX_COMPILE_CACHE=false', stats(uncached)]);
 
 const width = Math.max(...rows.map(([label]) => label.length));
 console.log(`node ${process.version}, ${RUNS} runs each`);
