@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildxCacheKey, probeEngine } from './probe-builder';
@@ -54,7 +54,22 @@ describe('buildxCacheKey', () => {
     expect(withPlugin).not.toBe(before);
     mkdirSync(join(config, 'buildx'));
     writeFileSync(join(config, 'buildx', 'current'), '{"Key":"x","Name":"container"}');
-    expect(buildxCacheKey(versions, env)).not.toBe(withPlugin);
+    const withBuilder = buildxCacheKey(versions, env);
+    expect(withBuilder).not.toBe(withPlugin);
+    writeFileSync(join(config, 'buildx', 'current'), '{"Key":"x","Name":""}');
+    expect(buildxCacheKey(versions, env)).not.toBe(withBuilder);
+  });
+
+  it('stays the same when buildx rewrites its current-builder file unchanged, as every build does', () => {
+    const env = { DOCKER_CONFIG: config };
+    const versions = engine('{"Client":{"Version":"26.1.5"},"Server":{"Version":"26.1.5"}}');
+    mkdirSync(join(config, 'buildx'));
+    const current = join(config, 'buildx', 'current');
+    writeFileSync(current, '{"Key":"x","Name":""}');
+    const key = buildxCacheKey(versions, env);
+    utimesSync(current, new Date(Date.now() + 60_000), new Date(Date.now() + 60_000));
+    writeFileSync(current, '{"Key":"x","Name":""}');
+    expect(buildxCacheKey(versions, env)).toBe(key);
   });
 });
 

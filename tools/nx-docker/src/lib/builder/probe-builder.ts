@@ -44,9 +44,10 @@ const memo = new Map<string, Promise<BuilderChoice>>();
 /**
  * The builder of `configuredBinary` (option or NX_DOCKER_BINARY), else of `docker`. The engine is asked every
  * time; the buildx answers are kept in Nx's workspace data directory (`.nx/workspace-data/nx-docker/`), keyed
- * on the client and server versions, the image store, the daemon address and the buildx plugin and current
- * builder files, so parallel builds do not each run the plugin twice. A new client, engine or buildx, or
- * `docker buildx use`, changes the key. Nothing read from the cache is executed: it holds only buildx's output.
+ * on the client and server versions, the image store, the daemon address, the buildx plugin files and the
+ * text of buildx's current-builder file, so builds do not each run the plugin twice. A new client, engine or
+ * buildx, or `docker buildx use`, changes the key. Nothing read from the cache is executed: it holds only
+ * buildx's output.
  */
 export function resolveBuilder(
   configuredBinary: string | null,
@@ -88,9 +89,18 @@ export function buildxCacheKey(
       return `${path}:-`;
     }
   };
+  // buildx rewrites `current` (a line of JSON naming the builder) on every inspect and build, unchanged: its
+  // text is the key, not its time.
+  const text = (path: string) => {
+    try {
+      return `${path}:${readFileSync(path, 'utf8')}`;
+    } catch {
+      return `${path}:-`;
+    }
+  };
   const config = env['DOCKER_CONFIG'] || join(homedir(), '.docker');
   return JSON.stringify({
-    v: 4,
+    v: 5,
     binary: engine.binary,
     version: engine.version.stdout,
     store: engine.driverStatus.stdout,
@@ -101,8 +111,8 @@ export function buildxCacheKey(
       '/usr/local/libexec/docker/cli-plugins/docker-buildx',
       '/usr/lib/docker/cli-plugins/docker-buildx',
       '/usr/libexec/docker/cli-plugins/docker-buildx',
-      join(config, 'buildx', 'current'),
     ].map(identity),
+    builder: text(join(config, 'buildx', 'current')),
   });
 }
 

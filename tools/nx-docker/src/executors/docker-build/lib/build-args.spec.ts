@@ -51,7 +51,7 @@ const BUILDX = ['buildx', 'build', '--provenance=false', '--sbom=false', '--load
 
 describe('buildArgs', () => {
   it.each([
-    ['buildx', [...BUILDX, ...COMMON, '/ws/apps/orders'], {}],
+    ['buildx', [...BUILDX, ...COMMON, '/ws/apps/orders'], { BUILDX_GIT_INFO: '0' }],
     ['buildkit', ['build', '--progress=plain', ...COMMON, '/ws/apps/orders'], { DOCKER_BUILDKIT: '1' }],
     ['legacy', ['build', ...COMMON, '/ws/apps/orders'], { DOCKER_BUILDKIT: '0' }],
   ] as const)('%s', (builder, args, env) => {
@@ -111,6 +111,11 @@ describe('buildArgs', () => {
   ] as const)('cacheTo with %s: %s', (builder, cacheTo, expected) => {
     const { args } = buildArgs({ ...base, cacheTo }, builder, OUT);
     expect(args.slice(-3, -1)).toEqual(expected);
+  });
+
+  it('buildx keeps its Git details only for a provenance attestation, the one place they go', () => {
+    expect(buildArgs(base, 'buildx', OUT).env).toEqual({ BUILDX_GIT_INFO: '0' });
+    expect(buildArgs({ ...base, provenance: true }, 'buildx', OUT).env).toEqual({});
   });
 
   it('buildx: metadata file, provenance when asked, and a reproducible export instead of --load', () => {
