@@ -18,8 +18,7 @@ export const SERVICE_BUNDLE_OPTIONS = {
 } as const;
 
 /**
- * The npm packages an entry's bundle carries (esbuild's metafile, with the build target's options), sorted:
- * what that bundle loads when it starts.
+ * The npm packages an entry's bundle carries (esbuild's metafile, with the build target's options), sorted.
  */
 export async function bundledPackages(entry: string): Promise<string[]> {
   const { build } = await import('esbuild');
@@ -31,8 +30,11 @@ export async function bundledPackages(entry: string): Promise<string[]> {
     metafile: true,
   });
   const packages = Object.keys(result.metafile.inputs).flatMap((input) => {
-    const match = /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
-    return match ? [match[1]] : [];
+    // The package a file belongs to follows the last node_modules/ (a nested copy is a package of its own).
+    const parts = input.split(/(?:^|\/)node_modules\//);
+    if (parts.length < 2) return [];
+    const [scopeOrName = '', name = ''] = (parts.at(-1) ?? '').split('/');
+    return [scopeOrName.startsWith('@') ? `${scopeOrName}/${name}` : scopeOrName];
   });
   return [...new Set(packages)].sort();
 }
