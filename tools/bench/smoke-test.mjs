@@ -8,7 +8,7 @@
  * linked), so the shared tree, its dist/ and its Nx cache are never touched. With `--before <ref>` a second
  * copy takes the code from that commit (the plugin, apps/, libs/, tools/smoke-postgres, tsconfig.base.json),
  * builds its own images, and both are measured in the same run, alternately: the "before" and "after" columns.
- * The images are built in each copy under a unique `ventas-bench-<id>-<app>` repository with the label
+ * The images are built in each copy under a unique `ventas-bench-<id>-<variant>-<app>` repository with the label
  * ventas.test=1 and removed at the end (also on failure). Every smoke run labels and removes its own
  * containers and network. Measures, from each run's smoke.json (timings and the `sidecar <alias>` checks):
  *   1. each service alone: PostgreSQL sidecar (`db`) ready, other sidecars ready, start → healthy, total

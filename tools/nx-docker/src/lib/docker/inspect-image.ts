@@ -12,7 +12,8 @@ export async function inspectImage(
   store: ImageStore,
   options: {
     binary?: string;
-    /** Its `docker image inspect` JSON, already read (ensureImage). */ inspect?: string | null;
+    /** Its `docker image inspect` JSON, already read (ensureImage). */
+    inspect?: string | null;
   } = {},
 ): Promise<ImageFacts> {
   const [inspected, history] = await Promise.all([

@@ -39,7 +39,7 @@ export function buildArgs(
   // DOCKER_BUILDKIT=0 keeps a 23+ client without buildx from failing; =1 turns on a 18.09–22.x client's BuildKit.
   const env: Record<string, string> =
     builder === 'buildkit' ? { DOCKER_BUILDKIT: '1' } : builder === 'legacy' ? { DOCKER_BUILDKIT: '0' } : {};
-  // buildx runs git about ten times per build for the Git details it puts in a provenance attestation only
+  // buildx runs git 7–10 times per build for the Git details it puts in a provenance attestation only
   // (0.1–0.3 s, more with builds in parallel). Without provenance they go nowhere: the image is the same.
   if (builder === 'buildx' && !options.provenance) env['BUILDX_GIT_INFO'] = '0';
 
